@@ -1,0 +1,163 @@
+import type { EmulatorCredentials } from './credentials.ts';
+import { type EmulatedGroup, type EmulatorState, currentOnlineCount } from './state.ts';
+import { verifyUserSig } from './usersig-verify.ts';
+
+// Tencent Cloud Chat REST APIs as documented in shared/seeds: HTTP 200 always, the outcome in
+// ActionStatus / ErrorCode / ErrorInfo.
+
+export type TencentAnswer = Record<string, unknown>;
+
+export const TENCENT_PATHS: Record<string, string> = {
+  '/v4/group_open_http_svc/get_online_member_num': 'get_online_member_num',
+  '/v4/group_open_http_svc/get_group_member_info': 'get_group_member_info',
+  '/v4/group_open_avchatroom_http_svc/modify_admin': 'modify_admin',
+  '/v4/group_open_http_svc/get_appid_group_list': 'get_appid_group_list',
+};
+
+export const ok = (fields: Record<string, unknown> = {}): TencentAnswer => ({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0, ...fields });
+export const failure = (errorCode: number, errorInfo: string): TencentAnswer => ({ ActionStatus: 'FAIL', ErrorInfo: errorInfo, ErrorCode: errorCode });
+
+const MAX_ANSWER_BYTES = 1024 * 1024;
+const AVCHATROOM_PROFILE_CAP = 300;
+const MAX_ADMINS = 5;
+const MAX_MEMBER_LIMIT = 6000;
+const UINT32_MAX = 4_294_967_295;
+
+/** Checks the common query parameters and the UserSig; returns a failure, or undefined when all hold. */
+export const checkCommonParameters = (query: URLSearchParams, credentials: EmulatorCredentials['tencent'], nowSeconds: number): TencentAnswer | undefined => {
+  const sdkAppId = query.get('sdkappid');
+  if (!sdkAppId) return failure(60012, 'sdkappid is required');
+  if (!/^[0-9]+$/.test(sdkAppId) || Number(sdkAppId) !== credentials.sdkAppId) return failure(70020, 'SDKAppID not found');
+  const identifier = query.get('identifier');
+  if (!identifier) return failure(60002, 'identifier is required');
+  const random = query.get('random');
+  if (random === null || !/^[0-9]{1,10}$/.test(random) || Number(random) > UINT32_MAX) {
+    return failure(60002, 'random must be an integer from 0 to 4294967295');
+  }
+  if (query.get('contenttype') !== 'json') return failure(60002, 'contenttype must be json');
+  const userSig = query.get('usersig');
+  if (!userSig) return failure(70003, 'usersig is required');
+  const verdict = verifyUserSig(userSig, { sdkAppId: Number(sdkAppId), identifier, secretKey: credentials.secretKey }, nowSeconds);
+  if (!verdict.ok) return failure(verdict.errorCode, verdict.errorInfo);
+  if (identifier !== credentials.adminIdentifier) return failure(60010, 'only the app admin may call REST APIs');
+  return undefined;
+};
+
+const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
+/** Tencent's own group ID rules: its generated IDs (@TGS#...) or custom IDs of printable ASCII. */
+export const isWellFormedGroupId = (groupId: string): boolean => {
+  if (groupId.length === 0 || Buffer.byteLength(groupId) > 48 || !PRINTABLE_ASCII.test(groupId)) return false;
+  if (groupId.startsWith('@TGS#')) return /^@TGS#[A-Za-z0-9]+$/.test(groupId);
+  return true;
+};
+
+const lookupGroup = (state: EmulatorState, body: Record<string, unknown>): EmulatedGroup | TencentAnswer => {
+  const groupId = body.GroupId;
+  if (typeof groupId !== 'string' || groupId === '') return failure(10004, 'GroupId is required');
+  if (!isWellFormedGroupId(groupId)) return failure(10015, `invalid group id: ${groupId}`);
+  const group = state.groups.get(groupId);
+  return group ?? failure(10010, 'the group does not exist or has been disbanded');
+};
+
+const isAnswer = (value: EmulatedGroup | TencentAnswer): value is TencentAnswer => 'ActionStatus' in value;
+
+const stringArray = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === 'string');
+
+const nonNegativeInteger = (value: unknown, max: number): boolean =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= max;
+
+const MEMBER_INFO_FIELDS = new Set(['Role', 'JoinTime', 'MsgSeq', 'MsgFlag', 'LastSendMsgTime', 'ShutUpUntil', 'NameCard']);
+const ROLES = new Set(['Owner', 'Admin', 'Member']);
+
+const getGroupMemberInfo = (state: EmulatorState, body: Record<string, unknown>): TencentAnswer => {
+  const group = lookupGroup(state, body);
+  if (isAnswer(group)) return group;
+  if (body.Limit !== undefined && !nonNegativeInteger(body.Limit, MAX_MEMBER_LIMIT)) return failure(10004, `Limit must be an integer from 0 to ${MAX_MEMBER_LIMIT}`);
+  if (body.Offset !== undefined && !nonNegativeInteger(body.Offset, 2 ** 31 - 1)) return failure(10004, 'Offset must be a non-negative integer');
+  const infoFilter = body.MemberInfoFilter;
+  if (infoFilter !== undefined && (!stringArray(infoFilter) || infoFilter.some((field) => !MEMBER_INFO_FIELDS.has(field)))) {
+    return failure(10004, 'MemberInfoFilter has an unknown field');
+  }
+  const roleFilter = body.MemberRoleFilter;
+  if (roleFilter !== undefined && (!stringArray(roleFilter) || roleFilter.some((role) => !ROLES.has(role)))) {
+    return failure(10004, 'MemberRoleFilter must list Owner, Admin or Member');
+  }
+  const customFilter = body.AppDefinedDataFilter_GroupMember;
+  if (customFilter !== undefined && !stringArray(customFilter)) return failure(10004, 'AppDefinedDataFilter_GroupMember must be a list of keys');
+
+  // Live-stream groups expose the profiles of their first 300 members only.
+  const visible = group.type === 'AVChatRoom' ? group.members.slice(0, AVCHATROOM_PROFILE_CAP) : group.members;
+  const byRole = roleFilter ? visible.filter((member) => roleFilter.includes(member.Role.trim())) : visible;
+  const offset = (body.Offset as number | undefined) ?? 0;
+  const limit = body.Limit === undefined || body.Limit === 0 ? byRole.length : (body.Limit as number);
+  const page = byRole.slice(offset, offset + limit);
+  const withCustom = customFilter !== undefined || infoFilter === undefined;
+  const MemberList = page.map((member) => {
+    const out: Record<string, unknown> = { Member_Account: member.Member_Account };
+    for (const [key, value] of Object.entries(member)) {
+      if (MEMBER_INFO_FIELDS.has(key) && (!infoFilter || infoFilter.includes(key))) out[key] = value;
+    }
+    if (withCustom) {
+      out.AppMemberDefinedData = customFilter ? member.AppMemberDefinedData.filter((entry) => customFilter.includes(entry.Key)) : member.AppMemberDefinedData;
+    }
+    return out;
+  });
+  const answer = ok({ MemberNum: group.members.length, MemberList });
+  if (Buffer.byteLength(JSON.stringify(answer)) > MAX_ANSWER_BYTES) {
+    return failure(10018, 'the answer exceeds 1 MB; use Limit and Offset to page');
+  }
+  return answer;
+};
+
+const modifyAdmin = (state: EmulatorState, body: Record<string, unknown>): TencentAnswer => {
+  const group = lookupGroup(state, body);
+  if (isAnswer(group)) return group;
+  if (group.type !== 'AVChatRoom') return failure(10007, 'only live-stream (AVChatRoom) groups have this API');
+  if (body.CommandType !== 1 && body.CommandType !== 2) return failure(10004, 'CommandType must be 1 (set) or 2 (cancel)');
+  const accounts = body.Admin_Account;
+  if (!stringArray(accounts) || accounts.length === 0 || accounts.some((account) => account === '')) {
+    return failure(10004, 'Admin_Account must be a non-empty list of accounts');
+  }
+  if (body.CommandType === 2) {
+    for (const account of accounts) group.admins.delete(account);
+    return ok();
+  }
+  const after = new Set([...group.admins, ...accounts]);
+  if (after.size > MAX_ADMINS) return failure(10004, `admin count exceeds the limit of ${MAX_ADMINS} admins for a live-stream group`);
+  group.admins = after;
+  return ok();
+};
+
+const getOnlineMemberNum = (state: EmulatorState, body: Record<string, unknown>, nowMs: number): TencentAnswer => {
+  const group = lookupGroup(state, body);
+  if (isAnswer(group)) return group;
+  if (group.type !== 'AVChatRoom') return failure(10007, 'the online count is available for live-stream (AVChatRoom) groups only');
+  return ok({ OnlineMemberNum: currentOnlineCount(group, nowMs) });
+};
+
+const getAppidGroupList = (state: EmulatorState, body: Record<string, unknown>): TencentAnswer => {
+  if (body.Limit !== undefined && (!nonNegativeInteger(body.Limit, 10_000) || body.Limit === 0)) return failure(10004, 'Limit must be an integer from 1 to 10000');
+  if (body.Next !== undefined && !nonNegativeInteger(body.Next, Number.MAX_SAFE_INTEGER)) return failure(10004, 'Next must be a non-negative integer');
+  if (body.GroupType !== undefined && typeof body.GroupType !== 'string') return failure(10004, 'GroupType must be a string');
+  const all = [...state.groups.values()].filter((group) => body.GroupType === undefined || group.type === body.GroupType);
+  const start = (body.Next as number | undefined) ?? 0;
+  const limit = (body.Limit as number | undefined) ?? 10_000;
+  const page = all.slice(start, start + limit);
+  const next = start + page.length < all.length ? start + page.length : 0;
+  return ok({ TotalCount: all.length, GroupIdList: page.map((group) => ({ GroupId: group.groupId })), Next: next });
+};
+
+export const handleTencentApi = (api: string, state: EmulatorState, body: Record<string, unknown>, nowMs: number): TencentAnswer => {
+  switch (api) {
+    case 'get_online_member_num':
+      return getOnlineMemberNum(state, body, nowMs);
+    case 'get_group_member_info':
+      return getGroupMemberInfo(state, body);
+    case 'modify_admin':
+      return modifyAdmin(state, body);
+    case 'get_appid_group_list':
+      return getAppidGroupList(state, body);
+    default:
+      return failure(60009, 'unknown API');
+  }
+};

@@ -1,0 +1,115 @@
+import { createHash } from 'node:crypto';
+import { type QueryValue, computeSignature, sha256Hex } from '../lib/volc/signer.ts';
+import type { EmulatorCredentials } from './credentials.ts';
+import type { EmulatorState } from './state.ts';
+
+// Volcengine RTC GetRoomOnlineUsers and the OpenAPI signature check in front of it. Errors are
+// ResponseMetadata.Error {Code, CodeN, Message} with a non-200 HTTP status.
+
+export interface VolcAnswer {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+const MAX_SKEW_MS = 15 * 60 * 1000;
+const INVISIBLE_LIST_CAP = 10_000;
+
+const metadata = (requestId: string, action: string, version: string) => ({
+  RequestId: requestId, Action: action, Version: version, Service: 'rtc', Region: 'cn-north-1',
+});
+
+export const volcError = (status: number, code: string, codeN: number | undefined, message: string, requestId: string, action = '', version = ''): VolcAnswer => ({
+  status,
+  body: { ResponseMetadata: { ...metadata(requestId, action, version), Error: { Code: code, ...(codeN === undefined ? {} : { CodeN: codeN }), Message: message } } },
+});
+
+const AUTHORIZATION = /^HMAC-SHA256 Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/([^/,\s]+)\/request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/;
+
+const parseXDate = (value: string): number | undefined => {
+  const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
+  if (!match) return undefined;
+  const [, y, mo, d, h, mi, s] = match;
+  return Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
+};
+
+export const queryRecord = (params: URLSearchParams): Record<string, QueryValue> => {
+  const record: Record<string, QueryValue> = {};
+  for (const key of new Set(params.keys())) {
+    const values = params.getAll(key);
+    record[key] = values.length === 1 ? values[0] : values;
+  }
+  return record;
+};
+
+/** Verifies the Authorization header; returns an error answer, or undefined when the signature holds. */
+export const verifyVolcSignature = (
+  request: { method: string; pathname: string; query: URLSearchParams; headers: Record<string, string | string[] | undefined>; body: Buffer },
+  credentials: EmulatorCredentials['volc'],
+  nowMs: number,
+  requestId: string,
+): VolcAnswer | undefined => {
+  const header = (name: string): string | undefined => {
+    const value = request.headers[name];
+    return Array.isArray(value) ? value.join(',') : value;
+  };
+  const authorization = header('authorization');
+  if (!authorization) return volcError(401, 'MissingAuthenticationToken', 100003, 'Request is missing Authentication Token.', requestId);
+  const match = AUTHORIZATION.exec(authorization);
+  if (!match) return volcError(400, 'InvalidAuthorization', undefined, "Invalid 'Authorization' header, Pls check authorization header.", requestId);
+  const [, accessKeyId, scopeDate, region, service, signedHeaderList, signature] = match as unknown as string[];
+  const xDate = header('x-date');
+  if (!xDate) return volcError(400, 'MissingRequestInfo', 100004, 'The request is missing X-Date information.', requestId);
+  const signedAt = parseXDate(xDate);
+  if (signedAt === undefined || Math.abs(nowMs - signedAt) > MAX_SKEW_MS || xDate.slice(0, 8) !== scopeDate) {
+    return volcError(403, 'InvalidTimestamp', 100006, 'The Signature of the request is expired.', requestId);
+  }
+  if (accessKeyId !== credentials.accessKeyId) {
+    return volcError(401, 'InvalidAccessKey', 100009, `The accesskey [${accessKeyId}] included in the request is invalid.`, requestId);
+  }
+  const names = (signedHeaderList as string).split(';');
+  const signedHeaders: Record<string, string> = {};
+  for (const name of names) {
+    const value = header(name);
+    if (value === undefined) return volcError(401, 'SignatureDoesNotMatch', 100010, `signed header ${name} is missing`, requestId);
+    signedHeaders[name] = value;
+  }
+  const bodyHash = createHash('sha256').update(request.body).digest('hex');
+  if (signedHeaders['x-content-sha256'] !== undefined && signedHeaders['x-content-sha256'] !== bodyHash) {
+    return volcError(401, 'SignatureDoesNotMatch', 100010, 'X-Content-Sha256 does not match the body', requestId);
+  }
+  const expected = computeSignature(
+    { method: request.method, pathname: request.pathname, query: queryRecord(request.query), signedHeaders, bodySha256: signedHeaders['x-content-sha256'] ?? sha256Hex(request.body.toString('utf8')) },
+    credentials.secretAccessKey,
+    xDate,
+    { region: region as string, service: service as string },
+  );
+  if (service !== 'rtc' || expected !== signature) {
+    return volcError(401, 'SignatureDoesNotMatch', 100010,
+      'The request signature we calculated does not match the signature you provided. Check your Secret Access Key and signing method.', requestId);
+  }
+  return undefined;
+};
+
+export const getRoomOnlineUsers = (state: EmulatorState, query: URLSearchParams, knownAppIds: Set<string>, requestId: string): VolcAnswer => {
+  const action = query.get('Action') ?? '';
+  const version = query.get('Version') ?? '';
+  for (const name of ['AppId', 'RoomId']) {
+    if (!query.get(name)) return volcError(400, 'MissingParameter', 100002, `The request is missing ${name} parameter.`, requestId, action, version);
+  }
+  const appId = query.get('AppId') as string;
+  const roomId = query.get('RoomId') as string;
+  if (!knownAppIds.has(appId) && !state.rooms.has(appId)) {
+    return volcError(400, 'InvalidParameter', undefined, `AppId ${appId} does not belong to this account.`, requestId, action, version);
+  }
+  const room = state.rooms.get(appId)?.get(roomId);
+  const Result = room
+    ? {
+        RoomExists: true,
+        TotalUser: room.visibleUsers.length + room.invisibleUsers.length,
+        TotalInvisibleUser: room.invisibleUsers.length,
+        VisibleUserList: room.visibleUsers,
+        InvisibleUserList: room.invisibleUsers.slice(0, INVISIBLE_LIST_CAP),
+      }
+    : { RoomExists: false };
+  return { status: 200, body: { ResponseMetadata: metadata(requestId, action, version), Result } };
+};

@@ -1,0 +1,80 @@
+// The error vocabulary of ../shared/API.md. Every failure that reaches a caller is an ApiError;
+// anything else is a bug and is answered as INTERNAL without its message.
+
+export type ErrorCode =
+  | 'INVALID_ARGUMENT'
+  | 'INVALID_GROUP_ID'
+  | 'UNSUPPORTED_GROUP_TYPE'
+  | 'GROUP_NOT_FOUND'
+  | 'NOT_FOUND'
+  | 'METHOD_NOT_ALLOWED'
+  | 'ADMIN_LIMIT_EXCEEDED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'UPSTREAM_RATE_LIMITED'
+  | 'UPSTREAM_ERROR'
+  | 'UPSTREAM_AUTH_FAILED'
+  | 'UPSTREAM_TIMEOUT'
+  | 'INTERNAL';
+
+const statusByCode: Record<ErrorCode, number> = {
+  INVALID_ARGUMENT: 400,
+  INVALID_GROUP_ID: 400,
+  UNSUPPORTED_GROUP_TYPE: 403,
+  GROUP_NOT_FOUND: 404,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  ADMIN_LIMIT_EXCEEDED: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  UPSTREAM_RATE_LIMITED: 429,
+  UPSTREAM_ERROR: 502,
+  UPSTREAM_AUTH_FAILED: 502,
+  UPSTREAM_TIMEOUT: 504,
+  INTERNAL: 500,
+};
+
+export type Provider = 'tencent-im' | 'volcengine-rtc' | 'aws-secrets-manager';
+
+export interface FieldIssue {
+  field: string;
+  issue: string;
+}
+
+export interface UpstreamCause {
+  provider: Provider;
+  code: number | string;
+  info: string;
+}
+
+export interface ApiErrorOptions {
+  details?: FieldIssue[];
+  upstream?: UpstreamCause;
+  retryAfterSeconds?: number;
+  headers?: Record<string, string>;
+}
+
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly statusCode: number;
+  readonly details: FieldIssue[] | undefined;
+  readonly upstream: UpstreamCause | undefined;
+  readonly retryAfterSeconds: number | undefined;
+  readonly headers: Record<string, string> | undefined;
+
+  constructor(code: ErrorCode, message: string, options: ApiErrorOptions = {}) {
+    super(message);
+    this.name = 'ApiError';
+    this.code = code;
+    this.statusCode = statusByCode[code];
+    this.details = options.details;
+    this.upstream = options.upstream;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+    this.headers = options.headers;
+  }
+}
+
+export const invalidArgument = (details: FieldIssue[], message = 'The request is not valid.'): ApiError =>
+  new ApiError('INVALID_ARGUMENT', message, { details });
+
+export const isApiError = (error: unknown): error is ApiError => error instanceof ApiError;

@@ -1,0 +1,18 @@
+// Every route of the API. serverless.yml declares the same routes for API Gateway; a test
+// keeps the two in step. The catch-all function uses this table to tell 404 from 405.
+export const ROUTES: ReadonlyArray<{ method: string; path: string }> = [
+  { method: 'GET', path: '/v1/groups/{groupId}/online-count' },
+  { method: 'GET', path: '/v1/groups/{groupId}/members' },
+  { method: 'POST', path: '/v1/groups/{groupId}/admins' },
+  { method: 'GET', path: '/v1/rooms/{roomId}/online-users' },
+];
+
+const matches = (template: string, rawPath: string): boolean => {
+  const expected = template.split('/').filter(Boolean);
+  const actual = rawPath.split('/').filter(Boolean);
+  return expected.length === actual.length && expected.every((segment, i) => segment.startsWith('{') || segment === actual[i]);
+};
+
+/** The methods allowed on a path, empty when no route has that path. */
+export const allowedMethods = (rawPath: string): string[] =>
+  ROUTES.filter((route) => matches(route.path, rawPath)).map((route) => route.method);

@@ -1,0 +1,124 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { ApiError } from './errors.ts';
+import { log } from './log.ts';
+
+// Secrets are read from Secrets Manager, cached for a few minutes, and re-read on demand when
+// an upstream rejects our signature, so a rotated key is picked up without a redeploy.
+// The SDK honours AWS_ENDPOINT_URL_SECRETS_MANAGER, which is how local runs reach the emulator.
+
+export interface SecretSource {
+  read(secretId: string, signal?: AbortSignal): Promise<string>;
+}
+
+export const secretsManagerSource = (client = new SecretsManagerClient({
+  maxAttempts: 2,
+  requestHandler: { connectionTimeout: 1000, requestTimeout: 2000 },
+})): SecretSource => ({
+  async read(secretId, signal) {
+    const answer = await client.send(new GetSecretValueCommand({ SecretId: secretId }), signal ? { abortSignal: signal } : {});
+    if (typeof answer.SecretString !== 'string') throw new Error(`secret ${secretId} has no SecretString`);
+    return answer.SecretString;
+  },
+});
+
+export interface Versioned<T> {
+  value: T;
+  /** Increases on every successful read, so callers can tell whether a refresh brought something new. */
+  version: number;
+}
+
+export interface SecretCacheOptions<T> {
+  source: SecretSource;
+  secretId: string;
+  parse: (raw: string) => T;
+  ttlMs: number;
+  /** A forced re-read closer than this to the last read reuses it: many failing requests cause one read. */
+  refreshCooldownMs?: number;
+  clock?: () => number;
+}
+
+export class SecretCache<T> {
+  private readonly options: Required<SecretCacheOptions<T>>;
+  private current: (Versioned<T> & { readAt: number }) | undefined;
+  private inFlight: Promise<Versioned<T>> | undefined;
+  private version = 0;
+
+  constructor(options: SecretCacheOptions<T>) {
+    this.options = { refreshCooldownMs: 1000, clock: Date.now, ...options };
+  }
+
+  get secretId(): string {
+    return this.options.secretId;
+  }
+
+  async get(): Promise<Versioned<T>> {
+    const { current } = this;
+    if (current && this.options.clock() - current.readAt < this.options.ttlMs) return current;
+    return this.load({ serveStaleOnError: true });
+  }
+
+  /** Re-read after an upstream rejected `staleVersion`; a newer copy already in hand is returned as is. */
+  async refresh(staleVersion: number): Promise<Versioned<T>> {
+    const { current } = this;
+    if (current && (current.version > staleVersion || this.options.clock() - current.readAt < this.options.refreshCooldownMs)) {
+      return current;
+    }
+    return this.load({ serveStaleOnError: false });
+  }
+
+  private load({ serveStaleOnError }: { serveStaleOnError: boolean }): Promise<Versioned<T>> {
+    this.inFlight ??= this.readNow()
+      .catch((error: unknown) => {
+        // A brief Secrets Manager outage should not take the API down while we hold a copy.
+        if (serveStaleOnError && this.current && !(error instanceof ApiError)) {
+          log.warn('secret re-read failed; serving the cached copy', { secretId: this.options.secretId, error });
+          return this.current;
+        }
+        throw error;
+      })
+      .finally(() => {
+        this.inFlight = undefined;
+      });
+    return this.inFlight;
+  }
+
+  private async readNow(): Promise<Versioned<T>> {
+    let raw: string;
+    try {
+      raw = await this.options.source.read(this.options.secretId, AbortSignal.timeout(4000));
+    } catch (error) {
+      log.error('secret could not be read', { secretId: this.options.secretId, error: errorSummary(error) });
+      throw new ApiError('UPSTREAM_ERROR', 'A credential needed for the upstream call could not be read.', {
+        upstream: { provider: 'aws-secrets-manager', code: errorName(error), info: 'GetSecretValue failed' },
+      });
+    }
+    const value = this.options.parse(raw);
+    this.version += 1;
+    this.current = { value, version: this.version, readAt: this.options.clock() };
+    return this.current;
+  }
+}
+
+const errorName = (error: unknown): string => (error instanceof Error ? error.name : 'Error');
+const errorSummary = (error: unknown) =>
+  error instanceof Error ? { name: error.name, message: error.message } : { name: 'Error', message: String(error) };
+
+/** Parses a JSON secret and checks the fields exist, naming only missing fields, never values. */
+export const parseJsonSecret = <K extends string>(secretName: string, fields: readonly K[], raw: string): Record<K, string> => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ApiError('INTERNAL', 'The service is misconfigured.', {});
+  }
+  const record = (parsed ?? {}) as Record<string, unknown>;
+  const missing = fields.filter((field) => {
+    const value = record[field];
+    return !((typeof value === 'string' && value.trim() !== '') || (typeof value === 'number' && Number.isFinite(value)));
+  });
+  if (missing.length > 0 || typeof parsed !== 'object') {
+    log.error('secret is missing fields', { secret: secretName, missing });
+    throw new ApiError('INTERNAL', 'The service is misconfigured.');
+  }
+  return Object.fromEntries(fields.map((field) => [field, String(record[field]).trim()])) as Record<K, string>;
+};

@@ -1,0 +1,140 @@
+import { randomBytes } from 'node:crypto';
+import type { Deadline } from '../deadline.ts';
+import { log } from '../log.ts';
+import type { SecretCache } from '../secrets.ts';
+import { UpstreamFailure, isTransientFailure } from '../upstream/failure.ts';
+import { parseJsonObject, sendRequest } from '../upstream/http.ts';
+import { type RetryPolicy, defaultRetryPolicy, retrying } from '../upstream/retry.ts';
+import { asApiError } from '../upstream/to-api-error.ts';
+import type { TencentCredentials } from './credentials.ts';
+import { tencentFailure, tencentRejection } from './failures.ts';
+import type { UserSigCache } from './usersig.ts';
+
+export const TENCENT_APIS = {
+  get_online_member_num: 'v4/group_open_http_svc/get_online_member_num',
+  get_group_member_info: 'v4/group_open_http_svc/get_group_member_info',
+  modify_admin: 'v4/group_open_avchatroom_http_svc/modify_admin',
+  get_appid_group_list: 'v4/group_open_http_svc/get_appid_group_list',
+} as const;
+
+export type TencentApi = keyof typeof TENCENT_APIS;
+
+export interface TencentChatClientOptions {
+  baseUrls: string[];
+  secrets: SecretCache<TencentCredentials>;
+  userSigs: UserSigCache;
+  attemptTimeoutMs: number;
+  retryPolicy?: RetryPolicy;
+}
+
+/** Thrown for answers with ErrorCode != 0 that are the caller's to interpret (e.g. 10018). */
+export type TencentAnswer = Record<string, unknown>;
+
+const freshRandom = (): number => randomBytes(4).readUInt32BE(0);
+
+export class TencentChatClient {
+  private readonly options: TencentChatClientOptions;
+  private preferredHost = 0;
+  upstreamCalls = 0;
+
+  constructor(options: TencentChatClientOptions) {
+    this.options = options;
+  }
+
+  /** Reads the secret and signs a UserSig ahead of the first call. */
+  async warm(): Promise<void> {
+    const secret = await this.options.secrets.get();
+    this.options.userSigs.get(secret.value);
+  }
+
+  /**
+   * Calls a Tencent Chat REST API and returns its answer when ErrorCode is 0. Transient failures are
+   * retried with backoff inside the deadline; an expired UserSig is regenerated, and any other
+   * signature rejection re-reads the secret, each once per call. Failures come out as ApiError,
+   * except codes listed in `passThrough`, which come out as UpstreamFailure for the caller to handle.
+   */
+  async call(api: TencentApi, body: object, deadline: Deadline, passThrough: readonly number[] = []): Promise<TencentAnswer> {
+    try {
+      return await this.callWithAuthRecovery(api, body, deadline);
+    } catch (error) {
+      if (error instanceof UpstreamFailure && passThrough.includes(Number(error.code))) throw error;
+      throw asApiError(error, tencentRejection);
+    }
+  }
+
+  private async callWithAuthRecovery(api: TencentApi, body: object, deadline: Deadline): Promise<TencentAnswer> {
+    let recovered = false;
+    for (;;) {
+      let secretVersion = 0;
+      try {
+        return await retrying(
+          async () => {
+            const secret = await this.options.secrets.get();
+            secretVersion = secret.version;
+            return this.attempt(api, body, secret.value, deadline);
+          },
+          {
+            policy: this.options.retryPolicy ?? defaultRetryPolicy,
+            deadline,
+            isRetryable: isTransientFailure,
+            onRetry: (error, retryNumber, delayMs) => log.warn('retrying Tencent call', { api, retryNumber, delayMs, error }),
+          },
+        );
+      } catch (error) {
+        if (!(error instanceof UpstreamFailure) || error.kind !== 'auth' || recovered || deadline.expired()) throw error;
+        recovered = true;
+        log.warn('Tencent rejected our credentials; recovering once', { api, code: error.code });
+        this.options.userSigs.invalidate();
+        if (error.code !== 70001) await this.options.secrets.refresh(secretVersion);
+      }
+    }
+  }
+
+  private async attempt(api: TencentApi, body: object, credentials: TencentCredentials, deadline: Deadline): Promise<TencentAnswer> {
+    const userSig = this.options.userSigs.get(credentials);
+    const payload = JSON.stringify(body);
+    const { baseUrls } = this.options;
+    let lastFailure: UpstreamFailure | undefined;
+    // Only a transport-level failure moves on to the backup host; an answer of any kind is final.
+    for (let tried = 0; tried < baseUrls.length; tried += 1) {
+      const hostIndex = (this.preferredHost + tried) % baseUrls.length;
+      const query = new URLSearchParams({
+        sdkappid: String(credentials.sdkAppId),
+        identifier: credentials.adminIdentifier,
+        usersig: userSig,
+        random: String(freshRandom()),
+        contenttype: 'json',
+      });
+      const url = `${baseUrls[hostIndex]}/${TENCENT_APIS[api]}?${query}`;
+      const timeoutMs = Math.min(this.options.attemptTimeoutMs, deadline.remainingMs());
+      if (timeoutMs <= 0) throw new UpstreamFailure('timeout', 'tencent-im', 'TIMEOUT', 'the time budget is spent');
+      try {
+        this.upstreamCalls += 1;
+        const raw = await sendRequest('tencent-im', url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: payload,
+        }, timeoutMs);
+        this.preferredHost = hostIndex;
+        return readAnswer(raw);
+      } catch (error) {
+        if (!(error instanceof UpstreamFailure) || error.kind !== 'network') throw error;
+        lastFailure = error;
+      }
+    }
+    throw lastFailure ?? new UpstreamFailure('network', 'tencent-im', 'NETWORK_ERROR', 'no host to call');
+  }
+}
+
+const readAnswer = (raw: Awaited<ReturnType<typeof sendRequest>>): TencentAnswer => {
+  if (raw.status === 429) throw new UpstreamFailure('rate-limited', 'tencent-im', 'HTTP_429', 'HTTP 429', 429);
+  if (raw.status >= 500) throw new UpstreamFailure('server', 'tencent-im', `HTTP_${raw.status}`, `HTTP ${raw.status}`, raw.status);
+  if (raw.status !== 200) throw new UpstreamFailure('bad-response', 'tencent-im', `HTTP_${raw.status}`, `HTTP ${raw.status}`, raw.status);
+  const answer = parseJsonObject('tencent-im', raw);
+  const errorCode = Number(answer.ErrorCode ?? 0);
+  if (answer.ActionStatus === 'OK' && errorCode === 0) return answer;
+  if (!Number.isFinite(errorCode) || errorCode === 0) {
+    throw new UpstreamFailure('bad-response', 'tencent-im', 'BAD_ANSWER', 'ActionStatus is not OK but ErrorCode is 0');
+  }
+  throw tencentFailure(errorCode, typeof answer.ErrorInfo === 'string' ? answer.ErrorInfo : '');
+};

@@ -1,0 +1,9 @@
+declare module 'tls-sig-api-v2' {
+  class Api {
+    constructor(sdkAppId: number, secretKey: string);
+    genUserSig(userId: string, expireSeconds: number): string;
+    genSig(userId: string, expireSeconds: number, userBuf: Buffer | null): string;
+  }
+  const TLSSigAPIv2: { Api: typeof Api };
+  export default TLSSigAPIv2;
+}
