@@ -1,4 +1,4 @@
-declare module 'tls-sig-api-v2' {
+declare module 'tls-sig-api-v2/TLSSigAPIv2.js' {
   class Api {
     constructor(sdkAppId: number, secretKey: string);
     genUserSig(userId: string, expireSeconds: number): string;

@@ -110,8 +110,10 @@ export const fetchMembers = async (
       if (!(error instanceof UpstreamFailure) || error.code !== TOO_LARGE || limit <= 1) throw error;
       const half = Math.ceil(limit / 2);
       smallestSplit = Math.min(smallestSplit, half);
-      const [first, second] = await Promise.all([fetchRange(offset, half), fetchRange(offset + half, limit - half)]);
-      return [...first, ...second];
+      // Halves run one after the other: the first tells whether the second is past the end.
+      const first = await fetchRange(offset, half);
+      if (memberCount !== undefined && offset + half >= memberCount) return first;
+      return [...first, ...(await fetchRange(offset + half, limit - half))];
     }
   };
 

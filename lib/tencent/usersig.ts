@@ -1,4 +1,5 @@
-import TLSSigAPIv2 from 'tls-sig-api-v2';
+// The package's package.json names two "main" files; bundlers and Node disagree on which wins.
+import TLSSigAPIv2 from 'tls-sig-api-v2/TLSSigAPIv2.js';
 import type { TencentCredentials } from './credentials.ts';
 
 // The admin UserSig is reused across calls and renewed at half its life, long before Tencent

@@ -1,0 +1,41 @@
+// The demo rooms `npm start` creates in the emulator, and the curl lines it prints for them.
+
+export const DEMO_GROUPS = {
+  live: '@TGS#aDEMOLIVE1',
+  smallLive: '@TGS#aDEMOLIVE2',
+  bigLive: '@TGS#aDEMOLIVE3',
+  public: '@TGS#2DEMOPUBLIC',
+} as const;
+
+export const DEMO_ROOMS = { main: 'demo-room-1', quiet: 'demo-room-2' } as const;
+
+const put = async (emulatorUrl: string, path: string, body: unknown): Promise<void> => {
+  const response = await fetch(`${emulatorUrl}/_emulator${path}`, { method: 'PUT', body: JSON.stringify(body) });
+  if (!response.ok) throw new Error(`seeding ${path} failed: ${response.status} ${await response.text()}`);
+};
+
+export const seedDemoData = async (emulatorUrl: string, rtcAppId: string): Promise<void> => {
+  const group = (id: string) => `/tencent/groups/${encodeURIComponent(id)}`;
+  await put(emulatorUrl, group(DEMO_GROUPS.live), { type: 'AVChatRoom', onlineCount: 1200, fluctuate: true, admins: ['host_anna'], memberCount: 250 });
+  await put(emulatorUrl, group(DEMO_GROUPS.smallLive), { type: 'AVChatRoom', onlineCount: 86, fluctuate: true, memberCount: 40 });
+  await put(emulatorUrl, group(DEMO_GROUPS.bigLive), { type: 'AVChatRoom', onlineCount: 15000, fluctuate: true, memberCount: 2000 });
+  await put(emulatorUrl, group(DEMO_GROUPS.public), { type: 'Public', memberCount: 3000 });
+  await put(emulatorUrl, `/volc/apps/${encodeURIComponent(rtcAppId)}/rooms/${DEMO_ROOMS.main}`, {
+    visibleUsers: ['host_anna', 'guest_bo', 'guest_chen'],
+    invisibleUsers: ['recorder_bot', 'moderator_dee', 'silent_user_1'],
+  });
+  await put(emulatorUrl, `/volc/apps/${encodeURIComponent(rtcAppId)}/rooms/${DEMO_ROOMS.quiet}`, { visibleUsers: ['solo_host'], invisibleUsers: [] });
+};
+
+export const tryThis = (apiUrl: string): string => {
+  const g = (id: string) => encodeURIComponent(id);
+  return [
+    `curl -s ${apiUrl}/v1/groups/${g(DEMO_GROUPS.live)}/online-count`,
+    `curl -s '${apiUrl}/v1/groups/${g(DEMO_GROUPS.public)}/members?limit=3&fields=role,joinTime'`,
+    `curl -s '${apiUrl}/v1/groups/${g(DEMO_GROUPS.public)}/members?limit=6000&offset=0' | head -c 300`,
+    `curl -s -X POST ${apiUrl}/v1/groups/${g(DEMO_GROUPS.live)}/admins -H 'content-type: application/json' -d '{"action":"set","accounts":["mod_eve"]}'`,
+    `curl -s ${apiUrl}/v1/rooms/${DEMO_ROOMS.main}/online-users`,
+    `curl -s ${apiUrl}/v1/groups/${g(DEMO_GROUPS.public)}/online-count      # 403: not a live-stream group`,
+    `curl -s ${apiUrl}/v1/groups/${g('@TGS#aNOSUCHGROUP')}/online-count    # 404`,
+  ].join('\n');
+};

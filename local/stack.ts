@@ -1,0 +1,115 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { LOCAL_SECRET_NAMES } from '../emulator/credentials.ts';
+import { type RunningEmulator, startEmulator } from '../emulator/server.ts';
+
+// The whole local stack in one place, used by `npm start` and by the test suite alike:
+// the emulator (upstreams + Secrets Manager) in this process, serverless-offline as a child.
+
+export interface StackOptions {
+  apiPort: number;
+  emulatorPort: number;
+  /** Where serverless-offline's output goes: a file path, or 'inherit' for this terminal. */
+  offlineOutput: string | 'inherit';
+  projectRoot?: string;
+}
+
+export interface RunningStack {
+  apiUrl: string;
+  emulator: RunningEmulator;
+  stop: () => Promise<void>;
+  /** Resolves if serverless-offline exits by itself (it should not). */
+  exited: Promise<number | null>;
+}
+
+const waitForApi = async (apiUrl: string, child: ChildProcess, timeoutMs: number): Promise<void> => {
+  const giveUpAt = Date.now() + timeoutMs;
+  while (Date.now() < giveUpAt) {
+    if (child.exitCode !== null) throw new Error(`serverless-offline exited with code ${child.exitCode} while starting`);
+    try {
+      // Any answer from our catch-all function means the API is up.
+      const response = await fetch(`${apiUrl}/_livegate/ready`, { signal: AbortSignal.timeout(10_000) });
+      if (response.headers.get('x-request-id')) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`the local API did not answer at ${apiUrl} within ${timeoutMs / 1000} s`);
+};
+
+export const localEnvironment = (emulatorUrl: string): Record<string, string> => ({
+  // Dummy AWS credentials on purpose: real ones must never be sent to a local emulator.
+  AWS_ACCESS_KEY_ID: 'local',
+  AWS_SECRET_ACCESS_KEY: 'local',
+  AWS_REGION: 'us-east-1',
+  AWS_ENDPOINT_URL_SECRETS_MANAGER: emulatorUrl,
+  SLS_TELEMETRY_DISABLED: '1',
+  SLS_NOTIFICATIONS_MODE: 'off',
+});
+
+export const startStack = async (options: StackOptions): Promise<RunningStack> => {
+  const root = options.projectRoot ?? process.cwd();
+  const emulator = await startEmulator({ port: options.emulatorPort });
+  const apiUrl = `http://127.0.0.1:${options.apiPort}`;
+  const args = [
+    '--import', path.join(root, 'local/offline-preload.ts'),
+    path.join(root, 'node_modules/osls/bin/serverless.js'),
+    'offline', 'start',
+    '--stage', 'local',
+    '--host', '127.0.0.1',
+    '--httpPort', String(options.apiPort),
+    '--lambdaPort', String(options.apiPort + 2),
+    '--noAuth',
+    `--param=tencentSecretArn=${LOCAL_SECRET_NAMES.tencent}`,
+    `--param=volcSecretArn=${LOCAL_SECRET_NAMES.volc}`,
+    `--param=tencentBaseUrl=${emulator.url}`,
+    `--param=volcBaseUrl=${emulator.url}`,
+  ];
+  let stdio: Array<'inherit' | 'pipe' | 'ignore'> = ['ignore', 'inherit', 'inherit'];
+  let logFile: ReturnType<typeof createWriteStream> | undefined;
+  if (options.offlineOutput !== 'inherit') {
+    mkdirSync(path.dirname(options.offlineOutput), { recursive: true });
+    logFile = createWriteStream(options.offlineOutput, { flags: 'a' });
+    stdio = ['ignore', 'pipe', 'pipe'];
+  }
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env: { ...process.env, ...localEnvironment(emulator.url) },
+    stdio,
+    detached: true, // its own process group, so esbuild's service process stops with it
+  });
+  child.stdout?.pipe(logFile as NodeJS.WritableStream);
+  child.stderr?.pipe(logFile as NodeJS.WritableStream);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.pid) {
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+      const killer = setTimeout(() => {
+        try {
+          process.kill(-(child.pid as number), 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }, 5000);
+      await exited;
+      clearTimeout(killer);
+    }
+    logFile?.end();
+    await emulator.close();
+  };
+
+  try {
+    await waitForApi(apiUrl, child, 90_000);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { apiUrl, emulator, stop, exited };
+};
