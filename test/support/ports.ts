@@ -1,0 +1,17 @@
+import { createServer } from 'node:net';
+
+const isFree = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+
+/** A port p such that p and p + 2 (serverless-offline's Lambda port) are both free. */
+export const freeApiPort = async (): Promise<number> => {
+  for (let tries = 0; tries < 50; tries += 1) {
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    if ((await isFree(port)) && (await isFree(port + 2))) return port;
+  }
+  throw new Error('no free port pair found');
+};
