@@ -67,7 +67,8 @@ const parseJson = (body: Buffer): unknown => {
   }
 };
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+// Unref'd: an injected delay must not keep a finished process alive.
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 const secretArnName = (secretId: string): string => {
   // arn:aws:secretsmanager:region:account:secret:NAME-AbCdEf
