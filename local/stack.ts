@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { LOCAL_SECRET_NAMES } from '../emulator/credentials.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/server.ts';
@@ -53,6 +53,7 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
   const root = options.projectRoot ?? process.cwd();
   const emulator = await startEmulator({ port: options.emulatorPort });
   const apiUrl = `http://127.0.0.1:${options.apiPort}`;
+  const buildDir = `.esbuild-local-${options.apiPort}`;
   const args = [
     '--import', path.join(root, 'local/offline-preload.ts'),
     path.join(root, 'node_modules/osls/bin/serverless.js'),
@@ -76,7 +77,7 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
   }
   const child = spawn(process.execPath, args, {
     cwd: root,
-    env: { ...process.env, ...localEnvironment(emulator.url) },
+    env: { ...process.env, ...localEnvironment(emulator.url), LIVEGATE_BUILD_DIR: buildDir },
     stdio,
     detached: true, // its own process group, so esbuild's service process stops with it
   });
@@ -102,6 +103,7 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
       clearTimeout(killer);
     }
     logFile?.end();
+    rmSync(path.join(root, buildDir), { recursive: true, force: true });
     await emulator.close();
   };
 
