@@ -1,4 +1,4 @@
-import Signer from '@volcengine/openapi/lib/base/sign.js';
+import { Signer } from '@volcengine/openapi';
 import { type QueryValue, signRequest, uriEscape } from '../../lib/volc/signer.ts';
 
 // The official SDK's Signer is the oracle: for the same request and time, our Authorization
