@@ -70,7 +70,7 @@ export class SecretCache<T> {
     this.inFlight ??= this.readNow()
       .catch((error: unknown) => {
         // A brief Secrets Manager outage should not take the API down while we hold a copy.
-        if (serveStaleOnError && this.current && !(error instanceof ApiError)) {
+        if (serveStaleOnError && this.current) {
           log.warn('secret re-read failed; serving the cached copy', { secretId: this.options.secretId, error });
           return this.current;
         }
@@ -109,14 +109,15 @@ export const parseJsonSecret = <K extends string>(secretName: string, fields: re
   try {
     parsed = JSON.parse(raw);
   } catch {
-    throw new ApiError('INTERNAL', 'The service is misconfigured.', {});
+    log.error('secret is not JSON', { secret: secretName });
+    throw new ApiError('INTERNAL', 'The service is misconfigured.');
   }
-  const record = (parsed ?? {}) as Record<string, unknown>;
+  const record = (parsed !== null && typeof parsed === 'object' ? parsed : {}) as Record<string, unknown>;
   const missing = fields.filter((field) => {
     const value = record[field];
     return !((typeof value === 'string' && value.trim() !== '') || (typeof value === 'number' && Number.isFinite(value)));
   });
-  if (missing.length > 0 || typeof parsed !== 'object') {
+  if (missing.length > 0) {
     log.error('secret is missing fields', { secret: secretName, missing });
     throw new ApiError('INTERNAL', 'The service is misconfigured.');
   }
