@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Deadline } from '../deadline.ts';
-import { log } from '../log.ts';
 import type { SecretCache } from '../secrets.ts';
-import { UpstreamFailure, isTransientFailure } from '../upstream/failure.ts';
+import { UpstreamFailure } from '../upstream/failure.ts';
 import { parseJsonObject, sendRequest } from '../upstream/http.ts';
-import { type RetryPolicy, defaultRetryPolicy, retrying } from '../upstream/retry.ts';
+import { resilientCall } from '../upstream/resilient-call.ts';
+import type { RetryPolicy } from '../upstream/retry.ts';
 import { asApiError } from '../upstream/to-api-error.ts';
 import type { TencentCredentials } from './credentials.ts';
 import { tencentFailure, tencentRejection } from './failures.ts';
@@ -62,32 +62,19 @@ export class TencentChatClient {
     }
   }
 
-  private async callWithAuthRecovery(api: TencentApi, body: object, deadline: Deadline): Promise<TencentAnswer> {
-    let recovered = false;
-    for (;;) {
-      let secretVersion = 0;
-      try {
-        return await retrying(
-          async () => {
-            const secret = await this.options.secrets.get();
-            secretVersion = secret.version;
-            return this.attempt(api, body, secret.value, deadline);
-          },
-          {
-            policy: this.options.retryPolicy ?? defaultRetryPolicy,
-            deadline,
-            isRetryable: isTransientFailure,
-            onRetry: (error, retryNumber, delayMs) => log.warn('retrying Tencent call', { api, retryNumber, delayMs, error }),
-          },
-        );
-      } catch (error) {
-        if (!(error instanceof UpstreamFailure) || error.kind !== 'auth' || recovered || deadline.expired()) throw error;
-        recovered = true;
-        log.warn('Tencent rejected our credentials; recovering once', { api, code: error.code });
+  private callWithAuthRecovery(api: TencentApi, body: object, deadline: Deadline): Promise<TencentAnswer> {
+    return resilientCall({
+      operation: api,
+      secrets: this.options.secrets,
+      deadline,
+      policy: this.options.retryPolicy,
+      attempt: (credentials) => this.attempt(api, body, credentials, deadline),
+      recoverCredentials: async (failure, rejectedVersion) => {
         this.options.userSigs.invalidate();
-        if (error.code !== 70001) await this.options.secrets.refresh(secretVersion);
-      }
-    }
+        // 70001 only says the UserSig expired: a new one is enough; anything else may be a rotated key.
+        if (failure.code !== 70001) await this.options.secrets.refresh(rejectedVersion);
+      },
+    });
   }
 
   private async attempt(api: TencentApi, body: object, credentials: TencentCredentials, deadline: Deadline): Promise<TencentAnswer> {

@@ -1,10 +1,10 @@
 import { ApiError } from '../errors.ts';
 import type { Deadline } from '../deadline.ts';
-import { log } from '../log.ts';
 import type { SecretCache } from '../secrets.ts';
-import { type FailureKind, UpstreamFailure, isTransientFailure } from '../upstream/failure.ts';
+import { type FailureKind, UpstreamFailure } from '../upstream/failure.ts';
 import { parseJsonObject, sendRequest } from '../upstream/http.ts';
-import { type RetryPolicy, defaultRetryPolicy, retrying } from '../upstream/retry.ts';
+import { resilientCall } from '../upstream/resilient-call.ts';
+import type { RetryPolicy } from '../upstream/retry.ts';
 import { asApiError } from '../upstream/to-api-error.ts';
 import type { VolcSecret } from './credentials.ts';
 import { signRequest } from './signer.ts';
@@ -56,32 +56,17 @@ export class VolcRtcClient {
 
   /** Calls a GET action; returns `Result`. Same retry and credential-recovery rules as the Tencent client. */
   async get(action: string, version: string, params: Record<string, string>, deadline: Deadline): Promise<Record<string, unknown>> {
-    let recovered = false;
-    for (;;) {
-      let secretVersion = 0;
-      try {
-        return await retrying(
-          async () => {
-            const secret = await this.options.secrets.get();
-            secretVersion = secret.version;
-            return this.attempt({ Action: action, Version: version, ...params }, secret.value, deadline);
-          },
-          {
-            policy: this.options.retryPolicy ?? defaultRetryPolicy,
-            deadline,
-            isRetryable: isTransientFailure,
-            onRetry: (error, retryNumber, delayMs) => log.warn('retrying Volcengine call', { action, retryNumber, delayMs, error }),
-          },
-        );
-      } catch (error) {
-        if (error instanceof UpstreamFailure && error.kind === 'auth' && !recovered && !deadline.expired()) {
-          recovered = true;
-          log.warn('Volcengine rejected our credentials; re-reading the secret once', { action, code: error.code });
-          await this.options.secrets.refresh(secretVersion);
-          continue;
-        }
-        throw asApiError(error, volcRejection);
-      }
+    try {
+      return await resilientCall({
+        operation: action,
+        secrets: this.options.secrets,
+        deadline,
+        policy: this.options.retryPolicy,
+        attempt: (secret) => this.attempt({ Action: action, Version: version, ...params }, secret, deadline),
+        recoverCredentials: (_failure, rejectedVersion) => this.options.secrets.refresh(rejectedVersion).then(() => undefined),
+      });
+    } catch (error) {
+      throw asApiError(error, volcRejection);
     }
   }
 

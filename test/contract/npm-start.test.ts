@@ -48,7 +48,7 @@ describe('npm start', () => {
     expect(live.status).toBe(200);
     const room = await (await fetch(`http://127.0.0.1:${apiPort}/v1/rooms/demo-room-1/online-users`)).json();
     expect(room).toMatchObject({ appId: 'user-app', roomExists: true, totalUsers: 6 });
-    const secret = await (await fetch(`http://127.0.0.1:${emulatorPort}/`, {
+    const secret: { SecretString: string } = await (await fetch(`http://127.0.0.1:${emulatorPort}/`, {
       method: 'POST',
       headers: { 'x-amz-target': 'secretsmanager.GetSecretValue', 'content-type': 'application/x-amz-json-1.1' },
       body: JSON.stringify({ SecretId: 'livegate/local/tencent' }),
