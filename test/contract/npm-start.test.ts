@@ -48,11 +48,11 @@ describe('npm start', () => {
     expect(live.status).toBe(200);
     const room = await (await fetch(`http://127.0.0.1:${apiPort}/v1/rooms/demo-room-1/online-users`)).json();
     expect(room).toMatchObject({ appId: 'user-app', roomExists: true, totalUsers: 6 });
-    const secret: { SecretString: string } = await (await fetch(`http://127.0.0.1:${emulatorPort}/`, {
+    const secret = (await (await fetch(`http://127.0.0.1:${emulatorPort}/`, {
       method: 'POST',
       headers: { 'x-amz-target': 'secretsmanager.GetSecretValue', 'content-type': 'application/x-amz-json-1.1' },
       body: JSON.stringify({ SecretId: 'livegate/local/tencent' }),
-    })).json();
+    })).json()) as { SecretString: string };
     expect(JSON.parse(secret.SecretString).secretKey).toBe('chosen-by-the-user-for-this-test');
 
     const exited = new Promise<number | null>((resolve) => child?.once('exit', resolve));
