@@ -1,10 +1,11 @@
 import { readRuntimeConfig, readTencentConfig, readVolcConfig } from './config.ts';
 import { log } from './log.ts';
 import { SecretCache, type SecretSource, secretsManagerSource } from './secrets.ts';
-import { TencentChatClient } from './tencent/client.ts';
+import { type TencentApi, TencentChatClient } from './tencent/client.ts';
 import { parseTencentSecret } from './tencent/credentials.ts';
 import { tencentBaseUrls } from './tencent/regions.ts';
 import { UserSigCache } from './tencent/usersig.ts';
+import type { RateGate } from './upstream/rate-gate.ts';
 import { parseVolcSecret } from './volc/credentials.ts';
 import { VolcRtcClient } from './volc/client.ts';
 
@@ -16,7 +17,11 @@ type Env = Record<string, string | undefined>;
 let sharedSecretSource: SecretSource | undefined;
 const secretSource = (): SecretSource => (sharedSecretSource ??= secretsManagerSource());
 
-export const createTencentClient = (env: Env = process.env, source: SecretSource = secretSource()): TencentChatClient => {
+export const createTencentClient = (
+  env: Env = process.env,
+  source: SecretSource = secretSource(),
+  rateGates?: Partial<Record<TencentApi, RateGate>>,
+): TencentChatClient => {
   const config = readTencentConfig(env);
   const runtime = readRuntimeConfig(env);
   return new TencentChatClient({
@@ -24,10 +29,11 @@ export const createTencentClient = (env: Env = process.env, source: SecretSource
     secrets: new SecretCache({ source, secretId: config.secretId, parse: parseTencentSecret, ttlMs: runtime.secretTtlMs }),
     userSigs: new UserSigCache({ lifetimeSeconds: config.userSigLifetimeSeconds }),
     attemptTimeoutMs: runtime.attemptTimeoutMs,
+    ...(rateGates ? { rateGates } : {}),
   });
 };
 
-export const createVolcClient = (env: Env = process.env, source: SecretSource = secretSource()): VolcRtcClient => {
+export const createVolcClient = (env: Env = process.env, source: SecretSource = secretSource(), rateGate?: RateGate): VolcRtcClient => {
   const config = readVolcConfig(env);
   const runtime = readRuntimeConfig(env);
   return new VolcRtcClient({
@@ -35,6 +41,7 @@ export const createVolcClient = (env: Env = process.env, source: SecretSource = 
     region: config.region,
     secrets: new SecretCache({ source, secretId: config.secretId, parse: parseVolcSecret, ttlMs: runtime.secretTtlMs }),
     attemptTimeoutMs: runtime.attemptTimeoutMs,
+    ...(rateGate ? { rateGate } : {}),
   });
 };
 

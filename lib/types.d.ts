@@ -7,3 +7,9 @@ declare module 'tls-sig-api-v2/TLSSigAPIv2.js' {
   const TLSSigAPIv2: { Api: typeof Api };
   export default TLSSigAPIv2;
 }
+
+declare module 'dynalite' {
+  import type { Server } from 'node:http';
+  function dynalite(options?: { path?: string; createTableMs?: number; deleteTableMs?: number; updateTableMs?: number; ssl?: boolean }): Server;
+  export default dynalite;
+}

@@ -35,6 +35,8 @@ export const tryThis = (apiUrl: string): string => {
     `curl -s '${apiUrl}/v1/groups/${g(DEMO_GROUPS.public)}/members?limit=6000&offset=0' | head -c 300`,
     `curl -s -X POST ${apiUrl}/v1/groups/${g(DEMO_GROUPS.live)}/admins -H 'content-type: application/json' -d '{"action":"set","accounts":["mod_eve"]}'`,
     `curl -s ${apiUrl}/v1/rooms/${DEMO_ROOMS.main}/online-users`,
+    `curl -s ${apiUrl}/v1/groups/${g(DEMO_GROUPS.live)}/online-count/history      # after the first minute`,
+    `curl -s '${apiUrl}/v1/rooms/${DEMO_ROOMS.main}/online-users/history?limit=5'`,
     `curl -s ${apiUrl}/v1/groups/${g(DEMO_GROUPS.public)}/online-count      # 403: not a live-stream group`,
     `curl -s ${apiUrl}/v1/groups/${g('@TGS#aNOSUCHGROUP')}/online-count    # 404`,
   ].join('\n');

@@ -3,6 +3,7 @@ import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { LOCAL_SECRET_NAMES } from '../emulator/credentials.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/server.ts';
+import { type RunningDynamo, ensureSnapshotTable, startDynamo } from './dynamodb.ts';
 
 // The whole local stack in one place, used by `npm start` and by the test suite alike:
 // the emulator (upstreams + Secrets Manager) in this process, serverless-offline as a child.
@@ -10,6 +11,11 @@ import { type RunningEmulator, startEmulator } from '../emulator/server.ts';
 export interface StackOptions {
   apiPort: number;
   emulatorPort: number;
+  dynamoPort: number;
+  /** Where dynalite keeps its data; in memory when absent. */
+  dynamoDataDir?: string;
+  /** serverless.yml params on top of the local ones (snapshot settings, for example). */
+  params?: Record<string, string>;
   /** Where serverless-offline's output goes: a file path, or 'inherit' for this terminal. */
   offlineOutput: string | 'inherit';
   projectRoot?: string;
@@ -18,6 +24,8 @@ export interface StackOptions {
 export interface RunningStack {
   apiUrl: string;
   emulator: RunningEmulator;
+  dynamo: RunningDynamo;
+  tableName: string;
   stop: () => Promise<void>;
   /** Resolves if serverless-offline exits by itself (it should not). */
   exited: Promise<number | null>;
@@ -39,12 +47,15 @@ const waitForApi = async (apiUrl: string, child: ChildProcess, timeoutMs: number
   throw new Error(`the local API did not answer at ${apiUrl} within ${timeoutMs / 1000} s`);
 };
 
-export const localEnvironment = (emulatorUrl: string): Record<string, string> => ({
+export const LOCAL_TABLE_NAME = 'livegate-local-snapshots';
+
+export const localEnvironment = (emulatorUrl: string, dynamoEndpoint?: string): Record<string, string> => ({
   // Dummy AWS credentials on purpose: real ones must never be sent to a local emulator.
   AWS_ACCESS_KEY_ID: 'local',
   AWS_SECRET_ACCESS_KEY: 'local',
   AWS_REGION: 'us-east-1',
   AWS_ENDPOINT_URL_SECRETS_MANAGER: emulatorUrl,
+  ...(dynamoEndpoint ? { AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint } : {}),
   SLS_TELEMETRY_DISABLED: '1',
   SLS_NOTIFICATIONS_MODE: 'off',
 });
@@ -52,6 +63,17 @@ export const localEnvironment = (emulatorUrl: string): Record<string, string> =>
 export const startStack = async (options: StackOptions): Promise<RunningStack> => {
   const root = options.projectRoot ?? process.cwd();
   const emulator = await startEmulator({ port: options.emulatorPort });
+  const dynamo = await startDynamo({ port: options.dynamoPort, ...(options.dynamoDataDir ? { dataDir: options.dynamoDataDir } : {}) });
+  await ensureSnapshotTable(dynamo.endpoint, LOCAL_TABLE_NAME, root);
+  const params: Record<string, string> = {
+    tencentSecretArn: LOCAL_SECRET_NAMES.tencent,
+    volcSecretArn: LOCAL_SECRET_NAMES.volc,
+    tencentBaseUrl: emulator.url,
+    volcBaseUrl: emulator.url,
+    snapshotTableName: LOCAL_TABLE_NAME,
+    rtcAppId: emulator.credentials().volc.rtcAppId,
+    ...options.params,
+  };
   const apiUrl = `http://127.0.0.1:${options.apiPort}`;
   const buildDir = `.esbuild-local-${options.apiPort}`;
   const args = [
@@ -63,10 +85,7 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
     '--httpPort', String(options.apiPort),
     '--lambdaPort', String(options.apiPort + 2),
     '--noAuth',
-    `--param=tencentSecretArn=${LOCAL_SECRET_NAMES.tencent}`,
-    `--param=volcSecretArn=${LOCAL_SECRET_NAMES.volc}`,
-    `--param=tencentBaseUrl=${emulator.url}`,
-    `--param=volcBaseUrl=${emulator.url}`,
+    ...Object.entries(params).map(([name, value]) => `--param=${name}=${value}`),
   ];
   let stdio: Array<'inherit' | 'pipe' | 'ignore'> = ['ignore', 'inherit', 'inherit'];
   let logFile: ReturnType<typeof createWriteStream> | undefined;
@@ -77,7 +96,7 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
   }
   const child = spawn(process.execPath, args, {
     cwd: root,
-    env: { ...process.env, ...localEnvironment(emulator.url), LIVEGATE_BUILD_DIR: buildDir },
+    env: { ...process.env, ...localEnvironment(emulator.url, dynamo.endpoint), LIVEGATE_BUILD_DIR: buildDir },
     stdio,
     detached: true, // its own process group, so esbuild's service process stops with it
   });
@@ -104,7 +123,7 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
     }
     logFile?.end();
     rmSync(path.join(root, buildDir), { recursive: true, force: true });
-    await emulator.close();
+    await Promise.all([emulator.close(), dynamo.close()]);
   };
 
   try {
@@ -113,5 +132,5 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
     await stop();
     throw error;
   }
-  return { apiUrl, emulator, stop, exited };
+  return { apiUrl, emulator, dynamo, tableName: LOCAL_TABLE_NAME, stop, exited };
 };

@@ -5,6 +5,8 @@ export const ROUTES: ReadonlyArray<{ method: string; path: string }> = [
   { method: 'GET', path: '/v1/groups/{groupId}/members' },
   { method: 'POST', path: '/v1/groups/{groupId}/admins' },
   { method: 'GET', path: '/v1/rooms/{roomId}/online-users' },
+  { method: 'GET', path: '/v1/groups/{groupId}/online-count/history' },
+  { method: 'GET', path: '/v1/rooms/{roomId}/online-users/history' },
 ];
 
 const matches = (template: string, rawPath: string): boolean => {

@@ -4,6 +4,7 @@ import type { SecretCache } from '../secrets.ts';
 import { UpstreamFailure } from '../upstream/failure.ts';
 import { parseJsonObject, sendRequest } from '../upstream/http.ts';
 import { resilientCall } from '../upstream/resilient-call.ts';
+import type { RateGate } from '../upstream/rate-gate.ts';
 import type { RetryPolicy } from '../upstream/retry.ts';
 import { asApiError } from '../upstream/to-api-error.ts';
 import type { TencentCredentials } from './credentials.ts';
@@ -25,6 +26,8 @@ export interface TencentChatClientOptions {
   userSigs: UserSigCache;
   attemptTimeoutMs: number;
   retryPolicy?: RetryPolicy;
+  /** Per-API gates that every HTTP attempt passes first (the snapshot run keeps under the upstream limits). */
+  rateGates?: Partial<Record<TencentApi, RateGate>>;
 }
 
 /** Thrown for answers with ErrorCode != 0 that are the caller's to interpret (e.g. 10018). */
@@ -95,6 +98,7 @@ export class TencentChatClient {
       const url = `${baseUrls[hostIndex]}/${TENCENT_APIS[api]}?${query}`;
       const timeoutMs = Math.min(this.options.attemptTimeoutMs, deadline.remainingMs());
       if (timeoutMs <= 0) throw new UpstreamFailure('timeout', 'tencent-im', 'TIMEOUT', 'the time budget is spent');
+      await this.options.rateGates?.[api]?.acquire();
       try {
         this.upstreamCalls += 1;
         const raw = await sendRequest('tencent-im', url, {

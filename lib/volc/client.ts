@@ -4,6 +4,7 @@ import type { SecretCache } from '../secrets.ts';
 import { type FailureKind, UpstreamFailure } from '../upstream/failure.ts';
 import { parseJsonObject, sendRequest } from '../upstream/http.ts';
 import { resilientCall } from '../upstream/resilient-call.ts';
+import type { RateGate } from '../upstream/rate-gate.ts';
 import type { RetryPolicy } from '../upstream/retry.ts';
 import { asApiError } from '../upstream/to-api-error.ts';
 import type { VolcSecret } from './credentials.ts';
@@ -35,6 +36,8 @@ export interface VolcRtcClientOptions {
   secrets: SecretCache<VolcSecret>;
   attemptTimeoutMs: number;
   retryPolicy?: RetryPolicy;
+  /** A gate every HTTP attempt passes first (the snapshot run keeps under the upstream limit). */
+  rateGate?: RateGate;
 }
 
 export class VolcRtcClient {
@@ -81,6 +84,7 @@ export class VolcRtcClient {
     const timeoutMs = Math.min(this.options.attemptTimeoutMs, deadline.remainingMs());
     if (timeoutMs <= 0) throw new UpstreamFailure('timeout', 'volcengine-rtc', 'TIMEOUT', 'the time budget is spent');
     const { Host: _host, ...sentHeaders } = headers;
+    await this.options.rateGate?.acquire();
     this.upstreamCalls += 1;
     const raw = await sendRequest('volcengine-rtc', url.toString(), { method: 'GET', headers: sentHeaders }, timeoutMs);
     if (raw.status >= 500 && !raw.text.trim().startsWith('{')) {

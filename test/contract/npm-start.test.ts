@@ -28,10 +28,11 @@ describe('npm start', () => {
   test('runs the stack on the given ports with the given credentials, prints what to try, and stops on SIGTERM', async () => {
     const apiPort = await freeApiPort();
     const emulatorPort = await freeApiPort();
+    const dynamoPort = await freeApiPort();
     const output = { text: '' };
     child = spawn(process.execPath, ['local/start.ts'], {
       cwd: process.cwd(),
-      env: { ...process.env, PORT: String(apiPort), EMULATOR_PORT: String(emulatorPort), TENCENT_SECRET_KEY: 'chosen-by-the-user-for-this-test', VOLC_RTC_APP_ID: 'user-app' },
+      env: { ...process.env, PORT: String(apiPort), EMULATOR_PORT: String(emulatorPort), DYNAMODB_PORT: String(dynamoPort), TENCENT_SECRET_KEY: 'chosen-by-the-user-for-this-test', VOLC_RTC_APP_ID: 'user-app' },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });

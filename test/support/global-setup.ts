@@ -6,9 +6,20 @@ import { freeApiPort } from './ports.ts';
 // find it through LIVEGATE_API_URL and LIVEGATE_EMULATOR_URL.
 export default async function globalSetup(): Promise<void> {
   const logFile = path.join(process.cwd(), '.local-data', 'test-logs', `offline-${Date.now()}.log`);
-  const stack = await startStack({ apiPort: await freeApiPort(), emulatorPort: 0, offlineOutput: logFile });
+  const stack = await startStack({
+    apiPort: await freeApiPort(),
+    emulatorPort: 0,
+    dynamoPort: 0,
+    offlineOutput: logFile,
+    // No schedule during tests (it would add upstream calls at random moments); the snapshot tests
+    // invoke the function themselves, with a short window.
+    params: { snapshotScheduleEnabled: 'false', snapshotWindowSeconds: '4', snapshotIntervalSeconds: '2', snapshotDiscovery: 'on' },
+  });
   process.env.LIVEGATE_API_URL = stack.apiUrl;
   process.env.LIVEGATE_EMULATOR_URL = stack.emulator.url;
   process.env.LIVEGATE_OFFLINE_LOG = logFile;
+  process.env.LIVEGATE_DYNAMODB_ENDPOINT = stack.dynamo.endpoint;
+  process.env.LIVEGATE_TABLE = stack.tableName;
+  process.env.LIVEGATE_LAMBDA_URL = stack.apiUrl.replace(/:(\d+)$/, (_match, port: string) => `:${Number(port) + 2}`);
   (globalThis as { livegateStack?: typeof stack }).livegateStack = stack;
 }

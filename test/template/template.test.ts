@@ -7,8 +7,10 @@ import { EXAMPLE_SECRET_ARNS, type PackagedService, packageService, resourcesOfT
 // What gets deployed, read from the CloudFormation template that `serverless package` writes.
 
 let service: PackagedService;
+let jwtAndShards: PackagedService;
 beforeAll(() => {
   service = packageService();
+  jwtAndShards = packageService(['authMode=jwt', 'jwtIssuerUrl=https://auth.example.com/', 'jwtAudience=livegate-api', 'snapshotShards=3']);
 });
 
 const functions = () => resourcesOfType(service, 'AWS::Lambda::Function');
@@ -28,7 +30,7 @@ describe('packaged CloudFormation template', () => {
   });
 
   test('with authMode=jwt every route uses the JWT authorizer of the given issuer and audience', () => {
-    const jwt = packageService(['authMode=jwt', 'jwtIssuerUrl=https://auth.example.com/', 'jwtAudience=livegate-api']);
+    const jwt = jwtAndShards;
     const authorizers = resourcesOfType(jwt, 'AWS::ApiGatewayV2::Authorizer');
     expect(authorizers).toHaveLength(1);
     expect(authorizers[0]?.[1].Properties).toMatchObject({
@@ -40,21 +42,67 @@ describe('packaged CloudFormation template', () => {
   });
 
   test('every function runs on nodejs22.x', () => {
-    expect(functions().length).toBe(5);
+    expect(functions().length).toBe(8);
     for (const [, fn] of functions()) expect(fn.Properties.Runtime).toBe('nodejs22.x');
   });
 
-  test('each function can read only the secret it uses, and its role grants nothing else but logs', () => {
+  test('each function can read only the secrets it uses', () => {
     for (const [name, fn] of functions()) {
       const env = fn.Properties.Environment?.Variables ?? {};
       const usedSecrets = [env.TENCENT_SECRET_ID, env.VOLC_SECRET_ID].filter(Boolean);
-      expect({ name, readable: secretsReadableBy(roleOf(fn)) }).toEqual({ name, readable: usedSecrets });
-      const actions = roleStatements(service, roleOf(fn)).flatMap((statement) => [statement.Action].flat());
-      expect(actions.every((action) => action.startsWith('logs:') || action === 'secretsmanager:GetSecretValue')).toBe(true);
+      expect({ name, readable: secretsReadableBy(roleOf(fn)).flat() }).toEqual({ name, readable: usedSecrets });
     }
     expect(secretsReadableBy('TencentApiRole')).toEqual([EXAMPLE_SECRET_ARNS.tencent]);
     expect(secretsReadableBy('VolcApiRole')).toEqual([EXAMPLE_SECRET_ARNS.volc]);
+    expect(secretsReadableBy('SnapshotRole').flat()).toEqual([EXAMPLE_SECRET_ARNS.tencent, EXAMPLE_SECRET_ARNS.volc]);
+    expect(secretsReadableBy('HistoryReadRole')).toEqual([]);
     expect(secretsReadableBy('FallbackRole')).toEqual([]);
+  });
+
+  test('table access: the snapshot function only writes the table, the history functions only query it, no one else touches it', () => {
+    const tableActions = (roleName: string) => roleStatements(service, roleName)
+      .filter((statement) => [statement.Action].flat().some((action) => action.startsWith('dynamodb:')))
+      .map((statement) => ({ actions: [statement.Action].flat().sort(), resource: statement.Resource }));
+    const table = { 'Fn::GetAtt': ['SnapshotTable', 'Arn'] };
+    expect(tableActions('SnapshotRole')).toEqual([{ actions: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem'], resource: table }]);
+    expect(tableActions('HistoryReadRole')).toEqual([{ actions: ['dynamodb:Query'], resource: table }]);
+    for (const role of ['TencentApiRole', 'VolcApiRole', 'FallbackRole']) expect(tableActions(role)).toEqual([]);
+    for (const [name, fn] of functions()) {
+      const role = roleOf(fn);
+      const allowed = (action: string) => action.startsWith('logs:') || action === 'secretsmanager:GetSecretValue' || action.startsWith('dynamodb:');
+      expect({ name, role, all: roleStatements(service, role).flatMap((s) => [s.Action].flat()).every(allowed) }).toEqual({ name, role, all: true });
+    }
+    const roleByFunction = Object.fromEntries(functions().map(([name, fn]) => [name, roleOf(fn)]));
+    expect(roleByFunction).toMatchObject({
+      SnapshotLambdaFunction: 'SnapshotRole',
+      GroupOnlineCountHistoryLambdaFunction: 'HistoryReadRole',
+      RoomOnlineUsersHistoryLambdaFunction: 'HistoryReadRole',
+    });
+  });
+
+  test('the snapshot table: on demand, TTL on expiresAt, point-in-time recovery, key (pk, at)', () => {
+    const [[, table]] = resourcesOfType(service, 'AWS::DynamoDB::Table') as [[string, { Properties: any }]];
+    expect(table.Properties).toMatchObject({
+      TableName: 'livegate-test-snapshots',
+      BillingMode: 'PAY_PER_REQUEST',
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'at', KeyType: 'RANGE' }],
+    });
+    const snapshot = service.template.Resources.SnapshotLambdaFunction?.Properties;
+    expect(snapshot.Environment.Variables).toMatchObject({ SNAPSHOT_TABLE: 'livegate-test-snapshots', SNAPSHOT_RETENTION_DAYS: '30', SNAPSHOT_INTERVAL_SECONDS: '10' });
+  });
+
+  test('one schedule a shard, every minute, each naming its shard', () => {
+    const schedules = (packaged: PackagedService) => resourcesOfType(packaged, 'AWS::Events::Rule').map(([, rule]) => ({
+      expression: rule.Properties.ScheduleExpression,
+      state: rule.Properties.State,
+      input: JSON.parse(rule.Properties.Targets[0].Input),
+    }));
+    expect(schedules(service)).toEqual([{ expression: 'rate(1 minute)', state: 'ENABLED', input: { shard: 0, shards: 1 } }]);
+    expect(schedules(jwtAndShards).map((rule) => rule.input)).toEqual([
+      { shard: 0, shards: 3 }, { shard: 1, shards: 3 }, { shard: 2, shards: 3 },
+    ]);
   });
 
   test('no secret value is in the template or the function environments', () => {
@@ -67,7 +115,7 @@ describe('packaged CloudFormation template', () => {
   });
 
   test('bundles carry no local demo secret', () => {
-    for (const zip of ['groupOnlineCount', 'groupMembers', 'groupAdmins', 'roomOnlineUsers', 'notFound']) {
+    for (const zip of ['groupOnlineCount', 'groupMembers', 'groupAdmins', 'roomOnlineUsers', 'notFound', 'snapshot', 'groupOnlineCountHistory', 'roomOnlineUsersHistory']) {
       const text = execFileSync('unzip', ['-p', path.join(service.dir, `${zip}.zip`)], { maxBuffer: 64 * 1024 * 1024 }).toString('utf8');
       expect(text.length).toBeGreaterThan(1000);
       expect(text).not.toContain(DEFAULT_CREDENTIALS.tencent.secretKey);

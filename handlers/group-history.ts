@@ -1,0 +1,31 @@
+import { httpHandler } from '../lib/http/handler.ts';
+import { HISTORY_QUERY, readHistoryQuery } from '../lib/http/history-query.ts';
+import { rawPathParam } from '../lib/http/path.ts';
+import { Issues, groupId, knownQuery } from '../lib/http/validate.ts';
+import { encodeCursor, readHistory } from '../lib/snapshots/history.ts';
+import { groupPoint, groupValue } from '../lib/snapshots/history-points.ts';
+import { historyStore } from '../lib/snapshots/history-service.ts';
+import { targetKey } from '../lib/snapshots/targets.ts';
+
+const ROUTE = '/v1/groups/{groupId}/online-count/history';
+
+export const handler = httpHandler(async ({ event }) => {
+  const issues = new Issues();
+  const id = groupId(rawPathParam(event, 'groupId', ROUTE), issues);
+  const query = knownQuery(event.queryStringParameters, HISTORY_QUERY, issues);
+  const key = id === undefined ? undefined : targetKey({ kind: 'group', groupId: id });
+  const range = readHistoryQuery(query, key, issues, Date.now());
+  issues.throwIfAny();
+  const { from, to, limit, cursor } = range as NonNullable<typeof range>;
+  const page = await readHistory(historyStore(), { key: key as string, from, to, limit, ...(cursor ? { cursor } : {}) }, groupValue);
+  return {
+    body: {
+      groupId: id,
+      from: new Date(from).toISOString(),
+      to: new Date(to).toISOString(),
+      points: page.records.map(groupPoint),
+      stats: page.stats,
+      nextCursor: page.next ? encodeCursor(page.next) : null,
+    },
+  };
+});

@@ -1,0 +1,34 @@
+import { httpHandler } from '../lib/http/handler.ts';
+import { HISTORY_QUERY, readHistoryQuery } from '../lib/http/history-query.ts';
+import { rawPathParam } from '../lib/http/path.ts';
+import { Issues, appId, knownQuery, roomId } from '../lib/http/validate.ts';
+import { encodeCursor, readHistory } from '../lib/snapshots/history.ts';
+import { roomPoint, roomValue } from '../lib/snapshots/history-points.ts';
+import { defaultRtcAppId, historyStore } from '../lib/snapshots/history-service.ts';
+import { targetKey } from '../lib/snapshots/targets.ts';
+
+const ROUTE = '/v1/rooms/{roomId}/online-users/history';
+
+export const handler = httpHandler(async ({ event }) => {
+  const issues = new Issues();
+  const room = roomId(rawPathParam(event, 'roomId', ROUTE), issues);
+  const query = knownQuery(event.queryStringParameters, [...HISTORY_QUERY, 'appId'], issues);
+  const app = query.appId !== undefined ? appId(query.appId, issues) : defaultRtcAppId();
+  if (query.appId === undefined && app === undefined) issues.add('appId', 'is required: no default RTC AppId is configured');
+  const key = room === undefined || app === undefined ? undefined : targetKey({ kind: 'room', appId: app, roomId: room });
+  const range = readHistoryQuery(query, key, issues, Date.now());
+  issues.throwIfAny();
+  const { from, to, limit, cursor } = range as NonNullable<typeof range>;
+  const page = await readHistory(historyStore(), { key: key as string, from, to, limit, ...(cursor ? { cursor } : {}) }, roomValue);
+  return {
+    body: {
+      roomId: room,
+      appId: app,
+      from: new Date(from).toISOString(),
+      to: new Date(to).toISOString(),
+      points: page.records.map(roomPoint),
+      stats: page.stats,
+      nextCursor: page.next ? encodeCursor(page.next) : null,
+    },
+  };
+});

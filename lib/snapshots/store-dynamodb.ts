@@ -1,0 +1,100 @@
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { RangePage, SnapshotRecord, SnapshotStore } from './store.ts';
+
+// DynamoDB adapter. The SDK honours AWS_ENDPOINT_URL_DYNAMODB, which is how local runs and
+// tests reach dynalite. Items: { pk, at, onlineCount | totalUsers + totalInvisibleUsers | gap, expiresAt }.
+
+const BATCH_SIZE = 25;
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface DynamoStoreOptions {
+  tableName: string;
+  retentionDays: number;
+  client?: DynamoDBDocumentClient;
+  clock?: () => number;
+}
+
+export const documentClient = (): DynamoDBDocumentClient =>
+  DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 4, requestHandler: { connectionTimeout: 1000, requestTimeout: 5000 } }), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+
+const toItem = (record: SnapshotRecord, expiresAt: number): Record<string, unknown> => ({
+  pk: record.key,
+  at: record.at,
+  ...(record.values ?? {}),
+  ...(record.gap ? { gap: record.gap } : {}),
+  expiresAt,
+});
+
+const fromItem = (item: Record<string, unknown>): SnapshotRecord => {
+  const record: SnapshotRecord = { key: String(item.pk), at: Number(item.at) };
+  if (typeof item.gap === 'string') record.gap = item.gap;
+  else if (typeof item.onlineCount === 'number') record.values = { onlineCount: item.onlineCount };
+  else record.values = { totalUsers: Number(item.totalUsers ?? 0), totalInvisibleUsers: Number(item.totalInvisibleUsers ?? 0) };
+  return record;
+};
+
+export class DynamoSnapshotStore implements SnapshotStore {
+  private readonly options: Required<DynamoStoreOptions>;
+
+  constructor(options: DynamoStoreOptions) {
+    this.options = { client: options.client ?? documentClient(), clock: Date.now, ...options } as Required<DynamoStoreOptions>;
+  }
+
+  private expiresAt(record: SnapshotRecord): number {
+    return Math.floor(record.at / 1000) + this.options.retentionDays * 86_400;
+  }
+
+  async putSamples(records: SnapshotRecord[], giveUpAt: number): Promise<void> {
+    for (let start = 0; start < records.length; start += BATCH_SIZE) {
+      let pending = records.slice(start, start + BATCH_SIZE).map((record) => ({ PutRequest: { Item: toItem(record, this.expiresAt(record)) } }));
+      // DynamoDB may accept part of a batch; the rest is retried with backoff until written.
+      for (let round = 0; pending.length > 0; round += 1) {
+        if (round > 0) {
+          if (this.options.clock() >= giveUpAt) throw new Error(`${pending.length} snapshot items could not be written before the deadline`);
+          await sleep(Math.min(2000, 50 * 2 ** round) * Math.random());
+        }
+        const answer = await this.options.client.send(new BatchWriteCommand({ RequestItems: { [this.options.tableName]: pending } }));
+        pending = (answer.UnprocessedItems?.[this.options.tableName] ?? []) as typeof pending;
+      }
+    }
+  }
+
+  async putGapsIfAbsent(records: SnapshotRecord[], giveUpAt: number): Promise<number> {
+    let written = 0;
+    const queue = [...records];
+    const worker = async () => {
+      for (let record = queue.shift(); record; record = queue.shift()) {
+        if (this.options.clock() >= giveUpAt) throw new Error('gaps could not be written before the deadline');
+        try {
+          await this.options.client.send(new PutCommand({
+            TableName: this.options.tableName,
+            Item: toItem(record, this.expiresAt(record)),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }));
+          written += 1;
+        } catch (error) {
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(8, records.length) }, worker));
+    return written;
+  }
+
+  async queryRange(key: string, fromMs: number, toMs: number, options: { limit?: number; startAfter?: number }): Promise<RangePage> {
+    const answer = await this.options.client.send(new QueryCommand({
+      TableName: this.options.tableName,
+      KeyConditionExpression: 'pk = :pk AND #at BETWEEN :from AND :to',
+      ExpressionAttributeNames: { '#at': 'at' },
+      ExpressionAttributeValues: { ':pk': key, ':from': fromMs, ':to': toMs },
+      ScanIndexForward: true,
+      ...(options.limit ? { Limit: options.limit } : {}),
+      ...(options.startAfter !== undefined ? { ExclusiveStartKey: { pk: key, at: options.startAfter } } : {}),
+    }));
+    const records = (answer.Items ?? []).map(fromItem);
+    return { records, lastAt: answer.LastEvaluatedKey ? Number(answer.LastEvaluatedKey.at) : undefined };
+  }
+}

@@ -1,0 +1,36 @@
+// Storage for snapshots, behind an interface so the run and the history logic do not depend
+// on DynamoDB; the adapter is in store-dynamodb.ts.
+
+export interface GroupValues {
+  onlineCount: number;
+}
+
+export interface RoomValues {
+  totalUsers: number;
+  totalInvisibleUsers: number;
+}
+
+export interface SnapshotRecord {
+  /** targetKey() of the group or room */
+  key: string;
+  /** tick start, epoch ms */
+  at: number;
+  values?: GroupValues | RoomValues;
+  /** why no sample could be taken for this tick */
+  gap?: string;
+}
+
+export interface RangePage {
+  records: SnapshotRecord[];
+  /** `at` of the last record read when more may follow */
+  lastAt: number | undefined;
+}
+
+export interface SnapshotStore {
+  /** Writes samples; a sample for a (target, tick) that exists replaces it, so it is stored once. */
+  putSamples(records: SnapshotRecord[], giveUpAt: number): Promise<void>;
+  /** Writes gaps only where nothing is stored yet: a retried run must not hide a sample behind a gap. */
+  putGapsIfAbsent(records: SnapshotRecord[], giveUpAt: number): Promise<number>;
+  /** Records of one target with from <= at <= to, oldest first. */
+  queryRange(key: string, fromMs: number, toMs: number, options: { limit?: number; startAfter?: number }): Promise<RangePage>;
+}
