@@ -204,6 +204,24 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Runn
       traffic.clearFaults();
       return send(res, 200, { cleared: true });
     }
+    if (path === '/tencent/groups' && method === 'POST') {
+      // Many groups at once, for discovery paging and load: { "prefix": "LOAD", "count": 2000, "type": "AVChatRoom", "onlineCount": 10 }
+      const spec = (json ?? {}) as { prefix?: unknown; count?: unknown; type?: unknown; onlineCount?: unknown; fluctuate?: unknown };
+      const count = Number(spec.count);
+      const prefix = String(spec.prefix ?? 'BULK');
+      if (!Number.isInteger(count) || count < 1 || count > 200_000 || !/^[A-Za-z0-9]{1,20}$/.test(prefix)) {
+        return send(res, 400, { error: 'count must be 1-200000 and prefix 1-20 letters or digits' });
+      }
+      const ids: string[] = [];
+      for (let index = 0; index < count; index += 1) {
+        const groupId = `@TGS#a${prefix}${index}`;
+        const parsed = parseGroupSpec(groupId, { type: spec.type ?? 'AVChatRoom', onlineCount: spec.onlineCount ?? index % 1000, fluctuate: spec.fluctuate === true });
+        if (typeof parsed === 'string') return send(res, 400, { error: parsed });
+        state.putGroup(parsed);
+        ids.push(groupId);
+      }
+      return send(res, 200, { created: count, first: ids[0], last: ids[ids.length - 1] });
+    }
     if (group && method === 'PUT') {
       const groupId = decodeURIComponent(group[1] as string);
       const spec = parseGroupSpec(groupId, json);

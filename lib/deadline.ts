@@ -21,7 +21,7 @@ export class Deadline {
   }
 
   remainingMs(): number {
-    return Math.max(0, this.endsAt - this.clock());
+    return Math.max(0, Math.floor(this.endsAt - this.clock()));
   }
 
   expired(): boolean {

@@ -112,7 +112,7 @@ export const runSnapshot = async (deps: SnapshotDependencies, shard: Shard): Pro
   summary.targets = { groups: groups.length, rooms: rooms.length };
 
   const pendingWrites: Array<Promise<void>> = [];
-  const writeDeadline = windowEnd + 15_000;
+  const writeDeadline = windowEnd + settings.windowSeconds * 1000 / 2 + 15_000;
   const countGaps = (records: SnapshotRecord[]) => {
     for (const record of records) summary.gapsByReason[record.gap as string] = (summary.gapsByReason[record.gap as string] ?? 0) + 1;
   };
@@ -155,12 +155,20 @@ export const runSnapshot = async (deps: SnapshotDependencies, shard: Shard): Pro
       const inFlight = new Set<Promise<void>>();
       for (let index = 0; index < sampled.length; index += 1) {
         const target = sampled[index] as Target;
-        await sleep(tick + index * spacingMs - clock());
+        // Each target owns a slot of one interval from its planned start: the next time it is
+        // sampled is exactly one interval later, so its calls never overlap. Every call starts
+        // inside the window; the last ones may answer up to one interval after it.
+        const plannedStart = tick + index * spacingMs;
+        await sleep(plannedStart - clock());
         while (inFlight.size >= settings.maxInFlight) await Promise.race(inFlight);
         const key = targetKey(target);
-        const task = sample(target, new Deadline(tickEnd - 50, clock))
+        const task = sample(target, new Deadline(plannedStart + intervalMs - 50, clock))
           .then((values) => { results[index] = { key, at: tick, values }; })
-          .catch((error: unknown) => { results[index] = { key, at: tick, gap: gapReason(error) }; })
+          .catch((error: unknown) => {
+            const gap = gapReason(error);
+            if (gap === 'internal') log.error('a sample failed for an unexpected reason', { key, error });
+            results[index] = { key, at: tick, gap };
+          })
           .finally(() => inFlight.delete(task));
         inFlight.add(task);
       }

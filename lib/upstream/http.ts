@@ -21,7 +21,7 @@ export const sendRequest = async (
   init: RequestInit,
   timeoutMs: number,
 ): Promise<RawResponse> => {
-  const signal = AbortSignal.timeout(Math.max(1, timeoutMs));
+  const signal = AbortSignal.timeout(Math.max(1, Math.floor(timeoutMs)));
   try {
     const response = await fetch(url, { ...init, signal });
     const text = await response.text();

@@ -81,8 +81,9 @@ describe('packaged CloudFormation template', () => {
   });
 
   test('the snapshot table: on demand, TTL on expiresAt, point-in-time recovery, key (pk, at)', () => {
-    const [[, table]] = resourcesOfType(service, 'AWS::DynamoDB::Table') as [[string, { Properties: any }]];
-    expect(table.Properties).toMatchObject({
+    const tables = resourcesOfType(service, 'AWS::DynamoDB::Table');
+    expect(tables).toHaveLength(1);
+    expect(tables[0]?.[1].Properties).toMatchObject({
       TableName: 'livegate-test-snapshots',
       BillingMode: 'PAY_PER_REQUEST',
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },

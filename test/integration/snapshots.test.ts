@@ -1,0 +1,171 @@
+import { discoverLiveGroups } from '../../lib/snapshots/discovery.ts';
+import { Deadline } from '../../lib/deadline.ts';
+import { runSnapshot } from '../../lib/snapshots/run.ts';
+import { type Target, inShard, targetKey } from '../../lib/snapshots/targets.ts';
+import type { SnapshotRecord } from '../../lib/snapshots/store.ts';
+import { DEFAULT_CREDENTIALS } from '../../emulator/credentials.ts';
+import { emulator, emulatorUrl } from '../support/http.ts';
+import { atNextWindow, localStore, settings, snapshotClients, useLocalAws } from '../support/snapshots.ts';
+
+// The snapshot run against the emulator and dynalite, with a short window (3 s of 1 s ticks)
+// so that a "minute" takes seconds.
+
+const APP = DEFAULT_CREDENTIALS.volc.rtcAppId;
+const reset = async () => {
+  await fetch(`${emulatorUrl()}/_emulator/reset`, { method: 'POST' });
+};
+const bulk = (body: Record<string, unknown>) => fetch(`${emulatorUrl()}/_emulator/tencent/groups`, { method: 'POST', body: JSON.stringify(body) });
+
+const recordsOf = async (target: Target, from: number, to: number): Promise<SnapshotRecord[]> =>
+  (await localStore().queryRange(targetKey(target), from, to, {})).records;
+
+beforeAll(() => {
+  useLocalAws();
+});
+
+afterAll(async () => {
+  await emulator.clearFaults();
+});
+
+describe('snapshot run', () => {
+  test('samples every target on every tick: discovered and configured groups, and rooms', async () => {
+    await reset();
+    await bulk({ prefix: 'SNAPA', count: 4, type: 'AVChatRoom' });
+    await emulator.putGroup('@TGS#aSNAPFIXED', { type: 'AVChatRoom', onlineCount: 321 });
+    await emulator.putGroup('@TGS#2SNAPPUBLIC', { type: 'Public' });
+    await emulator.putRoom(APP, 'snap-room', { visibleUsers: ['a', 'b'], invisibleUsers: ['c'] });
+    const clients = snapshotClients(100, 20);
+    const rooms: Target[] = [{ kind: 'room', appId: APP, roomId: 'snap-room' }];
+    const windowStart = await atNextWindow(3);
+    const summary = await runSnapshot({ ...clients, store: localStore(), settings: settings({ rooms, groups: [{ kind: 'group', groupId: '@TGS#aSNAPFIXED' }] }) }, { index: 0, count: 1 });
+
+    expect(summary.discovery).toMatchObject({ enabled: true, ok: true, groups: 5, pages: 1 });
+    expect(summary.targets).toEqual({ groups: 5, rooms: 1 });
+    expect(summary.samplesWritten).toBe(18);
+    expect(summary.gapsWritten).toBe(0);
+    expect(summary.groups).toMatchObject({ intervalSeconds: 1, lengthened: false, ticks: 3 });
+    expect(summary.upstreamCalls.tencent).toBe(1 + 15);
+    const ticks = [windowStart, windowStart + 1000, windowStart + 2000];
+    const fixed = await recordsOf({ kind: 'group', groupId: '@TGS#aSNAPFIXED' }, windowStart, windowStart + 2999);
+    expect(fixed).toEqual(ticks.map((at) => ({ key: 'G#@TGS#aSNAPFIXED', at, values: { onlineCount: 321 } })));
+    const room = await recordsOf(rooms[0] as Target, windowStart, windowStart + 2999);
+    expect(room.map((record) => record.values)).toEqual(ticks.map(() => ({ totalUsers: 3, totalInvisibleUsers: 1 })));
+    // The Public group is not a live-stream group: discovery does not list it.
+    expect(await recordsOf({ kind: 'group', groupId: '@TGS#2SNAPPUBLIC' }, windowStart, windowStart + 2999)).toEqual([]);
+  });
+
+  test('two overlapping runs of the same window, or a late retry, store each tick once and never hide a sample behind a gap', async () => {
+    await reset();
+    await bulk({ prefix: 'SNAPB', count: 3, type: 'AVChatRoom', onlineCount: 7 });
+    const clients = snapshotClients(100, 20);
+    const windowStart = await atNextWindow(3);
+    const run = () => runSnapshot({ ...clients, store: localStore(), settings: settings({}) }, { index: 0, count: 1 });
+    const lateRetry = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      return run();
+    };
+    const [first, , late] = await Promise.all([run(), run(), lateRetry()]);
+    expect(first.samplesWritten).toBe(9);
+    expect(late.gapsByReason).toEqual({ missed: 3 }); // its first tick had passed...
+    expect(late.gapsWritten).toBe(0); // ...but the samples of the other runs stay
+    for (let index = 0; index < 3; index += 1) {
+      const records = await recordsOf({ kind: 'group', groupId: `@TGS#aSNAPB${index}` }, windowStart, windowStart + 2999);
+      expect(records.map((record) => [record.at - windowStart, record.values])).toEqual([[0, { onlineCount: 7 }], [1000, { onlineCount: 7 }], [2000, { onlineCount: 7 }]]);
+    }
+  });
+
+  test('failures become gaps with their reason, one failing target or provider never stops the others, and no tick is lost', async () => {
+    await reset();
+    await emulator.putGroup('@TGS#aSNAPOK', { type: 'AVChatRoom', onlineCount: 5 });
+    await emulator.putGroup('@TGS#2SNAPNOTLIVE', { type: 'Public' });
+    await emulator.putRoom(APP, 'snap-room-2', { visibleUsers: ['v'], invisibleUsers: [] });
+    const groups: Target[] = [
+      { kind: 'group', groupId: '@TGS#aSNAPOK' },
+      { kind: 'group', groupId: '@TGS#aSNAPGONE' },
+      { kind: 'group', groupId: '@TGS#2SNAPNOTLIVE' },
+    ];
+    const room: Target = { kind: 'room', appId: APP, roomId: 'snap-room-2' };
+    const clients = snapshotClients(100, 20);
+    // Volcengine is down for the whole run: every room tick is a gap, the groups carry on.
+    await emulator.addFault({ target: 'volc', api: 'GetRoomOnlineUsers', httpStatus: 503 });
+    const windowStart = await atNextWindow(3);
+    const summary = await runSnapshot({ ...clients, store: localStore(), settings: settings({ discovery: false, groups, rooms: [room] }) }, { index: 0, count: 1 });
+    await emulator.clearFaults();
+
+    expect(summary.gapsByReason).toEqual({ 'group-not-found': 3, 'unsupported-group-type': 3, 'upstream-error': 3 });
+    const reasons = async (target: Target) => (await recordsOf(target, windowStart, windowStart + 2999)).map((record) => record.gap ?? record.values);
+    expect(await reasons(groups[0] as Target)).toEqual([{ onlineCount: 5 }, { onlineCount: 5 }, { onlineCount: 5 }]);
+    expect(await reasons(groups[1] as Target)).toEqual(['group-not-found', 'group-not-found', 'group-not-found']);
+    expect(await reasons(groups[2] as Target)).toEqual(['unsupported-group-type', 'unsupported-group-type', 'unsupported-group-type']);
+    expect(await reasons(room)).toEqual(['upstream-error', 'upstream-error', 'upstream-error']);
+  });
+
+  test('an upstream slower than the tick becomes an upstream-timeout gap for that tick only', async () => {
+    await reset();
+    await emulator.putGroup('@TGS#aSNAPSLOW', { type: 'AVChatRoom', onlineCount: 9 });
+    const target: Target = { kind: 'group', groupId: '@TGS#aSNAPSLOW' };
+    const clients = snapshotClients(100, 20);
+    await clients.tencent.warm();
+    await emulator.addFault({ target: 'tencent', api: 'get_online_member_num', latencyMs: 1500, times: 2 });
+    const windowStart = await atNextWindow(3);
+    await runSnapshot({ ...clients, store: localStore(), settings: settings({ discovery: false, groups: [target] }) }, { index: 0, count: 1 });
+    const records = await recordsOf(target, windowStart, windowStart + 2999);
+    expect(records.map((record) => record.gap ?? record.values)).toEqual(['upstream-timeout', { onlineCount: 9 }, { onlineCount: 9 }]);
+  });
+
+  test('keeps under the rate budget (emulator stats), lengthening the interval when targets do not fit', async () => {
+    await reset();
+    await bulk({ prefix: 'SNAPR', count: 120, type: 'AVChatRoom' });
+    const clients = snapshotClients(50, 20);
+    const windowStart = await atNextWindow(6);
+    const summary = await runSnapshot({ ...clients, store: localStore(), settings: settings({ windowSeconds: 6, intervalSeconds: 2, tencentRatePerSecond: 50 }) }, { index: 0, count: 1 });
+    // 120 targets at 50/s do not fit 2 s (100 calls): the shortest interval that tiles 6 s and fits is 3 s.
+    expect(summary.groups).toEqual({ intervalSeconds: 3, lengthened: true, ticks: 2, overCapacityTargets: 0 });
+    expect(summary.gapsByReason).toEqual({});
+    expect(summary.samplesWritten).toBe(240);
+    const stats = await emulator.stats();
+    expect(stats.apis.get_online_member_num?.peakPerSecond).toBeLessThanOrEqual(50);
+    expect(stats.apis.get_online_member_num?.rejected).toEqual({});
+    const records = await recordsOf({ kind: 'group', groupId: '@TGS#aSNAPR119' }, windowStart, windowStart + 5999);
+    expect(records.map((record) => record.at - windowStart)).toEqual([0, 3000]);
+  });
+
+  test('targets that do not fit even once a window are stored as over-capacity gaps', async () => {
+    await reset();
+    await bulk({ prefix: 'SNAPC', count: 30, type: 'AVChatRoom' });
+    const clients = snapshotClients(4, 20);
+    await atNextWindow(3);
+    const summary = await runSnapshot({ ...clients, store: localStore(), settings: settings({ tencentRatePerSecond: 4 }) }, { index: 0, count: 1 });
+    expect(summary.groups).toEqual({ intervalSeconds: 3, lengthened: true, ticks: 1, overCapacityTargets: 18 });
+    expect(summary.samplesWritten).toBe(12);
+    expect(summary.gapsByReason).toEqual({ 'over-capacity': 18 });
+  });
+
+  test('shards split the targets between them, each sampled by exactly one shard', async () => {
+    await reset();
+    await bulk({ prefix: 'SNAPS', count: 40, type: 'AVChatRoom', onlineCount: 1 });
+    const clients = snapshotClients(100, 20);
+    await atNextWindow(3);
+    const shards = await Promise.all([0, 1, 2].map((index) => runSnapshot({ ...clients, store: localStore(), settings: settings({ intervalSeconds: 3 }) }, { index, count: 3 })));
+    const counts = shards.map((summary) => summary.targets.groups);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(40);
+    expect(counts.every((count) => count > 0)).toBe(true);
+    expect(shards.reduce((sum, summary) => sum + summary.samplesWritten, 0)).toBe(40);
+    const target: Target = { kind: 'group', groupId: '@TGS#aSNAPS7' };
+    expect([0, 1, 2].filter((index) => inShard(target, { index, count: 3 }))).toHaveLength(1);
+  });
+});
+
+describe('group discovery', () => {
+  test('follows Next across pages and lists live-stream groups only', async () => {
+    await reset();
+    await bulk({ prefix: 'DISC', count: 23_456, type: 'AVChatRoom', onlineCount: 1 });
+    await bulk({ prefix: 'DISCPUB', count: 50, type: 'Public' });
+    const { tencent } = snapshotClients(100, 20);
+    const found = await discoverLiveGroups(tencent, Deadline.after(20_000));
+    expect(found.pages).toBe(3);
+    expect(found.groups).toHaveLength(23_456);
+    expect(new Set(found.groups.map((target) => targetKey(target))).size).toBe(23_456);
+    await reset();
+  });
+});
