@@ -44,6 +44,8 @@ describe('npm start', () => {
       expect(output.text).toContain(route);
     }
     expect(output.text).toContain(`http://127.0.0.1:${apiPort}`);
+    expect(output.text).toMatch(/Scheduling \[snapshot\] cron: \[\*\/1 \* \* \* \*\]/);
+    expect(output.text).toContain('/online-count/history');
 
     const live = await fetch(`http://127.0.0.1:${apiPort}/v1/groups/%40TGS%23aDEMOLIVE1/online-count`);
     expect(live.status).toBe(200);
