@@ -2,14 +2,15 @@ import { httpHandler } from '../lib/http/handler.ts';
 import { HISTORY_QUERY, readHistoryQuery } from '../lib/http/history-query.ts';
 import { rawPathParam } from '../lib/http/path.ts';
 import { Issues, groupId, knownQuery } from '../lib/http/validate.ts';
-import { encodeCursor, readHistory } from '../lib/snapshots/history.ts';
+import { encodeCursor } from '../lib/snapshots/history.ts';
+import { readHistoryWithin } from '../lib/snapshots/read-history.ts';
 import { groupPoint, groupValue } from '../lib/snapshots/history-points.ts';
 import { historyStore } from '../lib/snapshots/history-service.ts';
 import { targetKey } from '../lib/snapshots/targets.ts';
 
 const ROUTE = '/v1/groups/{groupId}/online-count/history';
 
-export const handler = httpHandler(async ({ event }) => {
+export const handler = httpHandler(async ({ event, deadline }) => {
   const issues = new Issues();
   const id = groupId(rawPathParam(event, 'groupId', ROUTE), issues);
   const query = knownQuery(event.queryStringParameters, HISTORY_QUERY, issues);
@@ -17,7 +18,7 @@ export const handler = httpHandler(async ({ event }) => {
   const range = readHistoryQuery(query, key, issues, Date.now());
   issues.throwIfAny();
   const { from, to, limit, cursor } = range as NonNullable<typeof range>;
-  const page = await readHistory(historyStore(), { key: key as string, from, to, limit, ...(cursor ? { cursor } : {}) }, groupValue);
+  const page = await readHistoryWithin(historyStore(), { key: key as string, from, to, limit, ...(cursor ? { cursor } : {}) }, groupValue, deadline);
   return {
     body: {
       groupId: id,

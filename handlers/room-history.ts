@@ -2,14 +2,15 @@ import { httpHandler } from '../lib/http/handler.ts';
 import { HISTORY_QUERY, readHistoryQuery } from '../lib/http/history-query.ts';
 import { rawPathParam } from '../lib/http/path.ts';
 import { Issues, appId, knownQuery, roomId } from '../lib/http/validate.ts';
-import { encodeCursor, readHistory } from '../lib/snapshots/history.ts';
+import { encodeCursor } from '../lib/snapshots/history.ts';
+import { readHistoryWithin } from '../lib/snapshots/read-history.ts';
 import { roomPoint, roomValue } from '../lib/snapshots/history-points.ts';
 import { defaultRtcAppId, historyStore } from '../lib/snapshots/history-service.ts';
 import { targetKey } from '../lib/snapshots/targets.ts';
 
 const ROUTE = '/v1/rooms/{roomId}/online-users/history';
 
-export const handler = httpHandler(async ({ event }) => {
+export const handler = httpHandler(async ({ event, deadline }) => {
   const issues = new Issues();
   const room = roomId(rawPathParam(event, 'roomId', ROUTE), issues);
   const query = knownQuery(event.queryStringParameters, [...HISTORY_QUERY, 'appId'], issues);
@@ -19,7 +20,7 @@ export const handler = httpHandler(async ({ event }) => {
   const range = readHistoryQuery(query, key, issues, Date.now());
   issues.throwIfAny();
   const { from, to, limit, cursor } = range as NonNullable<typeof range>;
-  const page = await readHistory(historyStore(), { key: key as string, from, to, limit, ...(cursor ? { cursor } : {}) }, roomValue);
+  const page = await readHistoryWithin(historyStore(), { key: key as string, from, to, limit, ...(cursor ? { cursor } : {}) }, roomValue, deadline);
   return {
     body: {
       roomId: room,

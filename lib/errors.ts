@@ -34,7 +34,7 @@ const statusByCode: Record<ErrorCode, number> = {
   INTERNAL: 500,
 };
 
-export type Provider = 'tencent-im' | 'volcengine-rtc' | 'aws-secrets-manager';
+export type Provider = 'tencent-im' | 'volcengine-rtc' | 'aws-secrets-manager' | 'aws-dynamodb';
 
 export interface FieldIssue {
   field: string;

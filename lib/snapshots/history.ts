@@ -66,12 +66,12 @@ class StatsAccumulator {
   }
 }
 
-const readPage = async (store: SnapshotStore, key: string, from: number, to: number, limit: number, startAfter: number | undefined) => {
+const readPage = async (store: SnapshotStore, key: string, from: number, to: number, limit: number, startAfter: number | undefined, signal: AbortSignal | undefined) => {
   const records: SnapshotRecord[] = [];
   let after = startAfter;
   // A Query answer stops at 1 MB; keep reading until the page is full or the range ends.
   for (;;) {
-    const page = await store.queryRange(key, from, to, { limit: limit - records.length, ...(after === undefined ? {} : { startAfter: after }) });
+    const page = await store.queryRange(key, from, to, { limit: limit - records.length, ...(after === undefined ? {} : { startAfter: after }), ...(signal ? { signal } : {}) });
     records.push(...page.records);
     if (page.lastAt === undefined || records.length >= limit) return records;
     after = page.lastAt;
@@ -80,12 +80,12 @@ const readPage = async (store: SnapshotStore, key: string, from: number, to: num
 
 export const readHistory = async (
   store: SnapshotStore,
-  query: { key: string; from: number; to: number; limit: number; cursor?: HistoryCursor },
+  query: { key: string; from: number; to: number; limit: number; cursor?: HistoryCursor; signal?: AbortSignal },
   valueOf: (record: SnapshotRecord) => number | undefined,
 ): Promise<HistoryPage> => {
-  const { key, from, to, limit, cursor } = query;
+  const { key, from, to, limit, cursor, signal } = query;
   if (cursor) {
-    const records = await readPage(store, key, from, to, limit, cursor.after);
+    const records = await readPage(store, key, from, to, limit, cursor.after, signal);
     const remaining = Math.max(0, cursor.remaining - records.length);
     const last = records[records.length - 1];
     return { records, stats: cursor.stats, next: remaining > 0 && last ? { ...cursor, after: last.at, remaining } : null };
@@ -95,7 +95,7 @@ export const readHistory = async (
   let total = 0;
   let after: number | undefined;
   do {
-    const page = await store.queryRange(key, from, to, after === undefined ? {} : { startAfter: after });
+    const page = await store.queryRange(key, from, to, { ...(after === undefined ? {} : { startAfter: after }), ...(signal ? { signal } : {}) });
     for (const record of page.records) {
       stats.add(record, valueOf(record));
       if (records.length < limit) records.push(record);

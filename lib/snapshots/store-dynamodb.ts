@@ -84,7 +84,7 @@ export class DynamoSnapshotStore implements SnapshotStore {
     return written;
   }
 
-  async queryRange(key: string, fromMs: number, toMs: number, options: { limit?: number; startAfter?: number }): Promise<RangePage> {
+  async queryRange(key: string, fromMs: number, toMs: number, options: { limit?: number; startAfter?: number; signal?: AbortSignal }): Promise<RangePage> {
     const answer = await this.options.client.send(new QueryCommand({
       TableName: this.options.tableName,
       KeyConditionExpression: 'pk = :pk AND #at BETWEEN :from AND :to',
@@ -93,7 +93,7 @@ export class DynamoSnapshotStore implements SnapshotStore {
       ScanIndexForward: true,
       ...(options.limit ? { Limit: options.limit } : {}),
       ...(options.startAfter !== undefined ? { ExclusiveStartKey: { pk: key, at: options.startAfter } } : {}),
-    }));
+    }), options.signal ? { abortSignal: options.signal } : {});
     const records = (answer.Items ?? []).map(fromItem);
     return { records, lastAt: answer.LastEvaluatedKey ? Number(answer.LastEvaluatedKey.at) : undefined };
   }

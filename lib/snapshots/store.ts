@@ -32,5 +32,5 @@ export interface SnapshotStore {
   /** Writes gaps only where nothing is stored yet: a retried run must not hide a sample behind a gap. */
   putGapsIfAbsent(records: SnapshotRecord[], giveUpAt: number): Promise<number>;
   /** Records of one target with from <= at <= to, oldest first. */
-  queryRange(key: string, fromMs: number, toMs: number, options: { limit?: number; startAfter?: number }): Promise<RangePage>;
+  queryRange(key: string, fromMs: number, toMs: number, options: { limit?: number; startAfter?: number; signal?: AbortSignal }): Promise<RangePage>;
 }

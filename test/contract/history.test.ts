@@ -1,7 +1,7 @@
 import { targetKey } from '../../lib/snapshots/targets.ts';
 import type { SnapshotRecord } from '../../lib/snapshots/store.ts';
 import { DEFAULT_CREDENTIALS } from '../../emulator/credentials.ts';
-import { callApi, expectContractError, groupPath, upstreamCalls } from '../support/http.ts';
+import { type ApiAnswer, callApi, expectContractError, groupPath, upstreamCalls } from '../support/http.ts';
 import { localStore, useLocalAws } from '../support/snapshots.ts';
 
 // History endpoints over data written straight into the table, so every expected value is known.
@@ -55,7 +55,7 @@ describe('GET /v1/groups/{groupId}/online-count/history', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const answer = await callApi(historyPath(`${range}&limit=5${cursor ? `&cursor=${cursor}` : ''}`));
+      const answer: ApiAnswer = await callApi(historyPath(`${range}&limit=5${cursor ? `&cursor=${cursor}` : ''}`));
       expect(answer.status).toBe(200);
       expect(answer.body.stats).toMatchObject({ samples: 11, gaps: 1, peak: 1200 });
       seen.push(...answer.body.points);
