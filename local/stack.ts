@@ -14,6 +14,8 @@ export interface StackOptions {
   dynamoPort: number;
   /** Where dynalite keeps its data; in memory when absent. */
   dynamoDataDir?: string;
+  /** Puts something (a test's fault proxy) between the functions and dynalite; returns the endpoint they use. */
+  fronting?: (dynamoEndpoint: string) => Promise<string>;
   /** serverless.yml params on top of the local ones (snapshot settings, for example). */
   params?: Record<string, string>;
   /** Where serverless-offline's output goes: a file path, or 'inherit' for this terminal. */
@@ -65,6 +67,7 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
   const emulator = await startEmulator({ port: options.emulatorPort });
   const dynamo = await startDynamo({ port: options.dynamoPort, ...(options.dynamoDataDir ? { dataDir: options.dynamoDataDir } : {}) });
   await ensureSnapshotTable(dynamo.endpoint, LOCAL_TABLE_NAME, root);
+  const functionsDynamoEndpoint = options.fronting ? await options.fronting(dynamo.endpoint) : dynamo.endpoint;
   const params: Record<string, string> = {
     tencentSecretArn: LOCAL_SECRET_NAMES.tencent,
     volcSecretArn: LOCAL_SECRET_NAMES.volc,
@@ -96,7 +99,7 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
   }
   const child = spawn(process.execPath, args, {
     cwd: root,
-    env: { ...process.env, ...localEnvironment(emulator.url, dynamo.endpoint), LIVEGATE_BUILD_DIR: buildDir },
+    env: { ...process.env, ...localEnvironment(emulator.url, functionsDynamoEndpoint), LIVEGATE_BUILD_DIR: buildDir },
     stdio,
     detached: true, // its own process group, so esbuild's service process stops with it
   });

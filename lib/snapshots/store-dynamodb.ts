@@ -36,6 +36,25 @@ const fromItem = (item: Record<string, unknown>): SnapshotRecord => {
   return record;
 };
 
+const isConditionFailure = (error: unknown): boolean => error instanceof ConditionalCheckFailedException;
+
+/**
+ * The SDK already retries a few times; a DynamoDB outage can last longer than that. Writes keep
+ * trying, with jittered backoff, until they succeed or the run's write deadline passes.
+ */
+const untilWritten = async <T>(write: () => Promise<T>, giveUpAt: number, clock: () => number): Promise<T> => {
+  for (let round = 0; ; round += 1) {
+    try {
+      return await write();
+    } catch (error) {
+      if (isConditionFailure(error) || clock() >= giveUpAt) throw error;
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (status !== undefined && status >= 400 && status < 500 && !/Throttl|LimitExceeded/.test((error as Error).name)) throw error;
+      await sleep(Math.min(giveUpAt - clock(), Math.random() * Math.min(5000, 100 * 2 ** round)));
+    }
+  }
+};
+
 export class DynamoSnapshotStore implements SnapshotStore {
   private readonly options: Required<DynamoStoreOptions>;
 
@@ -56,7 +75,11 @@ export class DynamoSnapshotStore implements SnapshotStore {
           if (this.options.clock() >= giveUpAt) throw new Error(`${pending.length} snapshot items could not be written before the deadline`);
           await sleep(Math.min(2000, 50 * 2 ** round) * Math.random());
         }
-        const answer = await this.options.client.send(new BatchWriteCommand({ RequestItems: { [this.options.tableName]: pending } }));
+        const batch = pending;
+        const answer = await untilWritten(
+          () => this.options.client.send(new BatchWriteCommand({ RequestItems: { [this.options.tableName]: batch } })),
+          giveUpAt, this.options.clock,
+        );
         pending = (answer.UnprocessedItems?.[this.options.tableName] ?? []) as typeof pending;
       }
     }
@@ -68,15 +91,16 @@ export class DynamoSnapshotStore implements SnapshotStore {
     const worker = async () => {
       for (let record = queue.shift(); record; record = queue.shift()) {
         if (this.options.clock() >= giveUpAt) throw new Error('gaps could not be written before the deadline');
+        const gap = record;
         try {
-          await this.options.client.send(new PutCommand({
+          await untilWritten(() => this.options.client.send(new PutCommand({
             TableName: this.options.tableName,
-            Item: toItem(record, this.expiresAt(record)),
+            Item: toItem(gap, this.expiresAt(gap)),
             ConditionExpression: 'attribute_not_exists(pk)',
-          }));
+          })), giveUpAt, this.options.clock);
           written += 1;
         } catch (error) {
-          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+          if (!isConditionFailure(error)) throw error;
         }
       }
     };

@@ -1,12 +1,19 @@
 import path from 'node:path';
 import { startStack } from '../../local/stack.ts';
+import { startFaultProxy } from './fault-proxy.ts';
 import { freeApiPort } from './ports.ts';
 
 // One local stack for the whole suite: emulator + serverless-offline on free ports. Tests
 // find it through LIVEGATE_API_URL and LIVEGATE_EMULATOR_URL.
 export default async function globalSetup(): Promise<void> {
   const logFile = path.join(process.cwd(), '.local-data', 'test-logs', `offline-${Date.now()}.log`);
+  let proxy: Awaited<ReturnType<typeof startFaultProxy>> | undefined;
   const stack = await startStack({
+    // The functions reach dynalite through a relay the tests can tell to fail (process.env.LIVEGATE_DYNAMODB_PROXY).
+    fronting: async (endpoint) => {
+      proxy = await startFaultProxy(endpoint);
+      return proxy.url;
+    },
     apiPort: await freeApiPort(),
     emulatorPort: 0,
     dynamoPort: 0,
@@ -21,5 +28,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.LIVEGATE_DYNAMODB_ENDPOINT = stack.dynamo.endpoint;
   process.env.LIVEGATE_TABLE = stack.tableName;
   process.env.LIVEGATE_LAMBDA_URL = stack.apiUrl.replace(/:(\d+)$/, (_match, port: string) => `:${Number(port) + 2}`);
-  (globalThis as { livegateStack?: typeof stack }).livegateStack = stack;
+  process.env.LIVEGATE_DYNAMODB_PROXY = proxy?.url;
+  (globalThis as { livegateStack?: typeof stack; livegateProxy?: typeof proxy }).livegateStack = stack;
+  (globalThis as { livegateProxy?: typeof proxy }).livegateProxy = proxy;
 }

@@ -1,4 +1,5 @@
 export default async function globalTeardown(): Promise<void> {
-  const stack = (globalThis as { livegateStack?: { stop: () => Promise<void> } }).livegateStack;
-  await stack?.stop();
+  const shared = globalThis as { livegateStack?: { stop: () => Promise<void> }; livegateProxy?: { close: () => Promise<void> } };
+  await shared.livegateStack?.stop();
+  await shared.livegateProxy?.close();
 }

@@ -1,0 +1,162 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DEFAULT_CREDENTIALS, LOCAL_SECRET_NAMES } from '../../emulator/credentials.ts';
+import { Deadline } from '../../lib/deadline.ts';
+import { createTencentClient } from '../../lib/services.ts';
+import { runSnapshot } from '../../lib/snapshots/run.ts';
+import { DynamoSnapshotStore } from '../../lib/snapshots/store-dynamodb.ts';
+import { type Target, targetKey } from '../../lib/snapshots/targets.ts';
+import { callApi, emulator, emulatorUrl, expectContractError, groupPath } from '../support/http.ts';
+import { type FaultProxy, proxyControl, startFaultProxy } from '../support/fault-proxy.ts';
+import { atNextWindow, dynamoEndpoint, localStore, settings, snapshotClients, useLocalAws } from '../support/snapshots.ts';
+
+// Production conditions, injected: the run loses no tick and the endpoints answer the
+// contract (or succeed after a bounded retry) within their budget.
+
+const GROUP = '@TGS#aFAULTSLIVE';
+const target: Target = { kind: 'group', groupId: GROUP };
+let proxy: FaultProxy;
+
+beforeAll(async () => {
+  useLocalAws();
+  proxy = await startFaultProxy(dynamoEndpoint());
+});
+
+beforeEach(async () => {
+  await emulator.putGroup(GROUP, { type: 'AVChatRoom', onlineCount: 11 });
+});
+
+afterEach(async () => {
+  await emulator.clearFaults();
+  await emulator.rotate({ tencent: DEFAULT_CREDENTIALS.tencent, volc: DEFAULT_CREDENTIALS.volc });
+  await proxyControl(process.env.LIVEGATE_DYNAMODB_PROXY as string).reset();
+});
+
+afterAll(async () => {
+  await proxy.close();
+});
+
+const storeThrough = (endpoint: string) => new DynamoSnapshotStore({
+  tableName: process.env.LIVEGATE_TABLE as string,
+  retentionDays: 30,
+  client: DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint, maxAttempts: 4 })),
+});
+
+const ticksOf = async (windowStart: number) =>
+  (await localStore().queryRange(targetKey(target), windowStart, windowStart + 2999, {})).records.map((record) => record.gap ?? record.values);
+
+describe('snapshot run under faults', () => {
+  test('DynamoDB briefly unavailable: writes are retried and every tick is stored', async () => {
+    const clients = snapshotClients(100, 20);
+    const windowStart = await atNextWindow(3);
+    proxy.failNext(5);
+    const summary = await runSnapshot({ ...clients, store: storeThrough(proxy.url), settings: settings({ discovery: false, groups: [target] }) }, { index: 0, count: 1 });
+    expect(summary.samplesWritten).toBe(3);
+    expect(await ticksOf(windowStart)).toEqual([{ onlineCount: 11 }, { onlineCount: 11 }, { onlineCount: 11 }]);
+  });
+
+  test('a secret rotated mid-run: one recovery, no tick lost', async () => {
+    const clients = snapshotClients(100, 20);
+    const windowStart = await atNextWindow(3);
+    const rotation = new Promise((resolve) => setTimeout(resolve, 1300)).then(() => emulator.rotate({ tencent: { secretKey: 'rotated-mid-run' } }));
+    const summary = await runSnapshot({ ...clients, store: localStore(), settings: settings({ discovery: false, groups: [target] }) }, { index: 0, count: 1 });
+    await rotation;
+    expect(summary.gapsByReason).toEqual({});
+    expect(await ticksOf(windowStart)).toEqual([{ onlineCount: 11 }, { onlineCount: 11 }, { onlineCount: 11 }]);
+    expect((await emulator.stats()).apis.get_online_member_num?.rejected['70009']).toBeGreaterThanOrEqual(1);
+  });
+
+  test.each([
+    ['an expired UserSig', { errorCode: 70001, times: 1 }],
+    ['frequency-limit errors', { errorCode: 60007, times: 2 }],
+    ['HTTP 502s', { httpStatus: 502, times: 2 }],
+    ['system errors', { errorCode: 10002, times: 2 }],
+  ])('%s during a run are recovered within the tick', async (_name, fault) => {
+    const clients = snapshotClients(100, 20);
+    await clients.tencent.warm();
+    const windowStart = await atNextWindow(3);
+    await emulator.addFault({ target: 'tencent', api: 'get_online_member_num', ...fault });
+    await runSnapshot({ ...clients, store: localStore(), settings: settings({ discovery: false, groups: [target] }) }, { index: 0, count: 1 });
+    expect(await ticksOf(windowStart)).toEqual([{ onlineCount: 11 }, { onlineCount: 11 }, { onlineCount: 11 }]);
+  });
+
+  test('Secrets Manager down before the first read: every tick is a secrets-unavailable gap, none lost', async () => {
+    const clients = snapshotClients(100, 20); // fresh clients: nothing cached
+    await emulator.addFault({ target: 'secrets', api: 'GetSecretValue', httpStatus: 500 });
+    const windowStart = await atNextWindow(3);
+    const summary = await runSnapshot({ ...clients, store: localStore(), settings: settings({ discovery: false, groups: [target] }) }, { index: 0, count: 1 });
+    expect(summary.gapsByReason).toEqual({ 'secrets-unavailable': 3 });
+    expect(await ticksOf(windowStart)).toEqual(['secrets-unavailable', 'secrets-unavailable', 'secrets-unavailable']);
+  });
+});
+
+describe('endpoints under faults', () => {
+  test('Secrets Manager unavailable: a warm function goes on with its cached secret', async () => {
+    await callApi(groupPath(GROUP, 'online-count'));
+    await emulator.addFault({ target: 'secrets', api: 'GetSecretValue', httpStatus: 500 });
+    expect((await callApi(groupPath(GROUP, 'online-count'))).status).toBe(200);
+  });
+
+  test('Secrets Manager unavailable: a cold client answers 502 UPSTREAM_ERROR naming it, in bounded time, and recovers after', async () => {
+    const env = { TENCENT_SECRET_ID: LOCAL_SECRET_NAMES.tencent, TENCENT_BASE_URL: emulatorUrl() };
+    await emulator.addFault({ target: 'secrets', api: 'GetSecretValue', httpStatus: 503 });
+    const cold = createTencentClient(env);
+    const started = Date.now();
+    await expect(cold.call('get_online_member_num', { GroupId: GROUP }, Deadline.after(5000))).rejects.toMatchObject({
+      code: 'UPSTREAM_ERROR', statusCode: 502, upstream: { provider: 'aws-secrets-manager' },
+    });
+    expect(Date.now() - started).toBeLessThan(8000);
+    await emulator.clearFaults();
+    expect((await cold.call('get_online_member_num', { GroupId: GROUP }, Deadline.after(5000))).OnlineMemberNum).toBe(11);
+  });
+
+  test('Secrets Manager failing once is absorbed by the SDK retry', async () => {
+    await emulator.addFault({ target: 'secrets', api: 'GetSecretValue', httpStatus: 500, times: 1 });
+    const cold = createTencentClient({ TENCENT_SECRET_ID: LOCAL_SECRET_NAMES.tencent, TENCENT_BASE_URL: emulatorUrl() });
+    expect((await cold.call('get_online_member_num', { GroupId: GROUP }, Deadline.after(5000))).OnlineMemberNum).toBe(11);
+  });
+
+  test('the snapshot table unavailable: history answers 502 UPSTREAM_ERROR, then recovers', async () => {
+    const path = `${groupPath(GROUP, 'online-count/history')}`;
+    expect((await callApi(path)).status).toBe(200);
+    await proxyControl(process.env.LIVEGATE_DYNAMODB_PROXY as string).failNext(50, 500);
+    const error = expectContractError(await callApi(path), 502, 'UPSTREAM_ERROR');
+    expect(error.upstream).toMatchObject({ provider: 'aws-dynamodb' });
+    await proxyControl(process.env.LIVEGATE_DYNAMODB_PROXY as string).reset();
+    expect((await callApi(path)).status).toBe(200);
+  });
+
+  test('the snapshot table too slow: history answers 504 UPSTREAM_TIMEOUT within the budget', async () => {
+    const path = `${groupPath(GROUP, 'online-count/history')}`;
+    await proxyControl(process.env.LIVEGATE_DYNAMODB_PROXY as string).delay(12_000);
+    const started = Date.now();
+    const answer = await callApi(path);
+    expectContractError(answer, 504, 'UPSTREAM_TIMEOUT');
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+});
+
+describe('DynamoDB partial batches', () => {
+  test('unprocessed items are written again until none is left', async () => {
+    // dynalite never leaves items unprocessed; a client that does so on its first answer stands in for DynamoDB under load.
+    const real = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamoEndpoint() }));
+    let calls = 0;
+    const partial = {
+      send: async (command: BatchWriteCommand) => {
+        calls += 1;
+        const table = process.env.LIVEGATE_TABLE as string;
+        const items = command.input.RequestItems?.[table] ?? [];
+        if (calls === 1) {
+          await real.send(new BatchWriteCommand({ RequestItems: { [table]: items.slice(0, 1) } }));
+          return { UnprocessedItems: { [table]: items.slice(1) } };
+        }
+        return real.send(command);
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const store = new DynamoSnapshotStore({ tableName: process.env.LIVEGATE_TABLE as string, retentionDays: 30, client: partial });
+    const key = targetKey({ kind: 'group', groupId: '@TGS#aPARTIAL' });
+    await store.putSamples([1, 2, 3].map((n) => ({ key, at: n, values: { onlineCount: n } })), Date.now() + 5000);
+    expect(calls).toBe(2);
+    expect((await localStore().queryRange(key, 0, 10, {})).records.map((record) => record.at)).toEqual([1, 2, 3]);
+  });
+});
