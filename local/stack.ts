@@ -29,6 +29,8 @@ export interface RunningStack {
   dynamo: RunningDynamo;
   tableName: string;
   stop: () => Promise<void>;
+  /** serverless-offline's process, which runs the functions (for memory readings). */
+  pid: number | undefined;
   /** Resolves if serverless-offline exits by itself (it should not). */
   exited: Promise<number | null>;
 }
@@ -135,5 +137,5 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
     await stop();
     throw error;
   }
-  return { apiUrl, emulator, dynamo, tableName: LOCAL_TABLE_NAME, stop, exited };
+  return { apiUrl, emulator, dynamo, tableName: LOCAL_TABLE_NAME, pid: child.pid, stop, exited };
 };

@@ -6,7 +6,10 @@ import { freeApiPort } from './ports.ts';
 // One local stack for the whole suite: emulator + serverless-offline on free ports. Tests
 // find it through LIVEGATE_API_URL and LIVEGATE_EMULATOR_URL.
 export default async function globalSetup(): Promise<void> {
-  const logFile = path.join(process.cwd(), '.local-data', 'test-logs', `offline-${Date.now()}.log`);
+  const runId = Date.now();
+  const logFile = path.join(process.cwd(), '.local-data', 'test-logs', `offline-${runId}.log`);
+  process.env.LIVEGATE_TEST_LOG = path.join(process.cwd(), '.local-data', 'test-logs', `jest-${runId}.log`);
+  process.env.LIVEGATE_RESPONSES_LOG = path.join(process.cwd(), '.local-data', 'test-logs', `responses-${runId}.log`);
   let proxy: Awaited<ReturnType<typeof startFaultProxy>> | undefined;
   const stack = await startStack({
     // The functions reach dynalite through a relay the tests can tell to fail (process.env.LIVEGATE_DYNAMODB_PROXY).
@@ -26,6 +29,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.LIVEGATE_EMULATOR_URL = stack.emulator.url;
   process.env.LIVEGATE_OFFLINE_LOG = logFile;
   process.env.LIVEGATE_DYNAMODB_ENDPOINT = stack.dynamo.endpoint;
+  process.env.LIVEGATE_OFFLINE_PID = String(stack.pid ?? '');
   process.env.LIVEGATE_TABLE = stack.tableName;
   process.env.LIVEGATE_LAMBDA_URL = stack.apiUrl.replace(/:(\d+)$/, (_match, port: string) => `:${Number(port) + 2}`);
   process.env.LIVEGATE_DYNAMODB_PROXY = proxy?.url;

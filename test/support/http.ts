@@ -1,3 +1,5 @@
+import { appendFileSync } from 'node:fs';
+
 // Steps shared by the contract tests: call the API, drive the emulator, read its stats.
 
 export const apiUrl = (): string => {
@@ -22,6 +24,8 @@ export interface ApiAnswer<T = any> {
 export const callApi = async <T = any>(pathAndQuery: string, init: RequestInit = {}): Promise<ApiAnswer<T>> => {
   const response = await fetch(`${apiUrl()}${pathAndQuery}`, init);
   const text = await response.text();
+  // Every answer body is kept for the leak scan that runs after the suite.
+  if (process.env.LIVEGATE_RESPONSES_LOG) appendFileSync(process.env.LIVEGATE_RESPONSES_LOG, `${response.status} ${text.slice(0, 4000)}\n`);
   let body: any;
   try {
     body = JSON.parse(text);

@@ -1,0 +1,11 @@
+import { DEFAULT_CREDENTIALS } from '../../emulator/credentials.ts';
+
+/** Every secret value the suite uses, for the leak scan. Tests that rotate keys use these names. */
+export const SECRETS_UNDER_TEST = [
+  DEFAULT_CREDENTIALS.tencent.secretKey,
+  DEFAULT_CREDENTIALS.volc.secretAccessKey,
+  'rotated-tencent-key-for-the-test',
+  'rotated-volc-secret-for-the-test',
+  'rotated-mid-run',
+  'chosen-by-the-user-for-this-test',
+];
