@@ -1,0 +1,90 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { build } from 'esbuild';
+import { median, progress } from './support.ts';
+
+// Cold start: each packaged bundle (the zip `serverless package` makes) loaded by a fresh Node
+// process that answers one event, beside a bare handler (the floor) and a bare handler that
+// makes one HTTP call to the emulator (the floor plus the first upstream call).
+
+export interface ColdStartRow {
+  fn: string;
+  bytes: number;
+  medianMs: number;
+}
+
+const RUNNER = `
+const started = performance.now();
+const [bundle, eventJson] = process.argv.slice(2);
+const { handler } = await import(bundle);
+const answer = await handler(JSON.parse(eventJson), { awsRequestId: 'bench', getRemainingTimeInMillis: () => 10000 });
+process.stdout.write(JSON.stringify({ ms: performance.now() - started, status: answer?.statusCode ?? 'ok' }) + '\\n');
+`;
+
+const runOnce = (nodePath: string, runner: string, bundle: string, event: unknown, env: Record<string, string>): Promise<{ wallMs: number; status: unknown }> =>
+  new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(nodePath, [runner, bundle, JSON.stringify(event)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => { err += chunk.toString(); });
+    child.on('exit', (code) => {
+      const line = out.split('\n').find((text) => text.startsWith('{"ms"'));
+      if (code !== 0 || !line) return reject(new Error(`cold start of ${bundle} failed (${code}): ${err.slice(0, 400)}`));
+      resolve({ wallMs: performance.now() - started, status: JSON.parse(line).status });
+    });
+  });
+
+export const packageBundles = (): string => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'livegate-bench-package-'));
+  progress('packaging the functions with serverless package ...');
+  execFileSync(process.execPath, [
+    'node_modules/osls/bin/serverless.js', 'package', '--stage', 'bench', '--package', dir,
+    '--param=tencentSecretArn=arn:aws:secretsmanager:us-east-1:123456789012:secret:livegate/tencent-AbCdEf',
+    '--param=volcSecretArn=arn:aws:secretsmanager:us-east-1:123456789012:secret:livegate/volcengine-AbCdEf',
+  ], { env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', LIVEGATE_BUILD_DIR: `.esbuild-bench-${process.pid}` }, stdio: 'pipe' });
+  const unpacked = path.join(dir, 'unpacked');
+  for (const zip of readdirSync(dir).filter((file) => file.endsWith('.zip'))) {
+    execFileSync('unzip', ['-q', '-o', path.join(dir, zip), '-d', path.join(unpacked, zip.replace(/\.zip$/, ''))]);
+  }
+  return unpacked;
+};
+
+export const floorBundles = async (dir: string, emulatorUrl: string): Promise<{ bare: string; withCall: string }> => {
+  const bareSource = path.join(dir, 'bare.mjs');
+  writeFileSync(bareSource, "export const handler = async () => ({ statusCode: 200, body: '{}' });\n");
+  const callSource = path.join(dir, 'bare-call.mjs');
+  writeFileSync(callSource, `export const handler = async () => { const r = await fetch(${JSON.stringify(`${emulatorUrl}/_emulator/health`)}); return { statusCode: r.status, body: await r.text() }; };\n`);
+  for (const file of [bareSource, callSource]) {
+    await build({ entryPoints: [file], outfile: file.replace('.mjs', '.min.mjs'), bundle: true, minify: true, format: 'esm', platform: 'node', target: 'node22' });
+  }
+  return { bare: bareSource.replace('.mjs', '.min.mjs'), withCall: callSource.replace('.mjs', '.min.mjs') };
+};
+
+export const coldStarts = async (
+  functions: Array<{ fn: string; event: unknown }>, unpacked: string, floors: { bare: string; withCall: string }, env: Record<string, string>, runs: number,
+): Promise<{ rows: ColdStartRow[]; floorMs: number; floorWithCallMs: number }> => {
+  const runner = path.join(unpacked, 'runner.mjs');
+  writeFileSync(runner, RUNNER);
+  const nodePath = process.execPath;
+  const measure = async (bundle: string, event: unknown) => {
+    const times: number[] = [];
+    for (let i = 0; i < runs; i += 1) times.push((await runOnce(nodePath, runner, bundle, event, env)).wallMs);
+    return median(times);
+  };
+  progress(`cold starts: ${runs} fresh processes per function ...`);
+  const floorMs = await measure(floors.bare, {});
+  const floorWithCallMs = await measure(floors.withCall, {});
+  const rows: ColdStartRow[] = [];
+  for (const { fn, event } of functions) {
+    const dir = path.join(unpacked, fn, 'handlers');
+    const file = readdirSync(dir).find((name) => name.endsWith('.mjs')) as string;
+    const bundle = path.join(dir, file);
+    rows.push({ fn, bytes: statSync(bundle).size, medianMs: await measure(bundle, event) });
+    progress(`  ${fn}: done`);
+  }
+  return { rows, floorMs, floorWithCallMs };
+};

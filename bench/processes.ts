@@ -1,0 +1,45 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+
+// The emulator and dynalite run in processes of their own during benchmarks, so the code being
+// measured has its process (and a core) to itself.
+
+export interface Background {
+  url: string;
+  stop: () => void;
+}
+
+const waitFor = async (url: string, timeoutMs = 20_000): Promise<void> => {
+  const giveUp = Date.now() + timeoutMs;
+  while (Date.now() < giveUp) {
+    try {
+      await fetch(url);
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  throw new Error(`${url} did not come up`);
+};
+
+const start = (args: string[], env: Record<string, string>): ChildProcess =>
+  spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+
+export const startEmulatorProcess = async (port: number): Promise<Background> => {
+  const child = start(['emulator/main.ts'], { EMULATOR_PORT: String(port) });
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(`${url}/_emulator/health`);
+  return { url, stop: () => child.kill('SIGTERM') };
+};
+
+export const startDynaliteProcess = async (port: number): Promise<Background> => {
+  const child = start(['-e', `require('dynalite')({ createTableMs: 0 }).listen(${port}, '127.0.0.1')`], {});
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(url);
+  return { url, stop: () => child.kill('SIGTERM') };
+};
+
+export const control = async (emulatorUrl: string, method: string, path: string, body?: unknown): Promise<any> => {
+  const response = await fetch(`${emulatorUrl}/_emulator${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return response.json();
+};

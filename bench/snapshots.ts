@@ -1,0 +1,86 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { LOCAL_SECRET_NAMES } from '../emulator/credentials.ts';
+import { ensureSnapshotTable } from '../local/dynamodb.ts';
+import { createTencentClient } from '../lib/services.ts';
+import { runSnapshot } from '../lib/snapshots/run.ts';
+import { DynamoSnapshotStore } from '../lib/snapshots/store-dynamodb.ts';
+import type { Target } from '../lib/snapshots/targets.ts';
+import { RateGate } from '../lib/upstream/rate-gate.ts';
+import { control } from './processes.ts';
+import { progress } from './support.ts';
+
+// Snapshot throughput: N emulated live groups sampled by one run at a given ceiling. `scale`
+// shortens the minute and raises the ceiling by the same factor (a 12 s "minute" at 1,000/s
+// for scale 5), so a run keeps the shape of the real one in less time.
+
+export interface ThroughputRow {
+  groups: number;
+  intervalSeconds: number;
+  windowSeconds: number;
+  ceiling: number;
+  samples: number;
+  gaps: number;
+  samplesPerSecond: number;
+  peakPerSecond: number;
+  rejected: number;
+  durationMs: number;
+  peakRssBytes: number;
+  heapGrowthBytes: number;
+}
+
+const TABLE = 'livegate-bench-snapshots';
+
+export const snapshotThroughput = async (
+  emulatorUrl: string, dynamoUrl: string, groups: number, intervalSeconds: number, windowSeconds: number, ceiling: number,
+): Promise<ThroughputRow> => {
+  await control(emulatorUrl, 'POST', '/reset');
+  await control(emulatorUrl, 'PUT', '/limits', { tencentPerSecond: ceiling });
+  await control(emulatorUrl, 'POST', '/tencent/groups', { prefix: 'BENCH', count: groups, type: 'AVChatRoom' });
+  await ensureSnapshotTable(dynamoUrl, TABLE, process.cwd());
+  const env = {
+    TENCENT_SECRET_ID: LOCAL_SECRET_NAMES.tencent, TENCENT_BASE_URL: emulatorUrl, UPSTREAM_ATTEMPT_TIMEOUT_MS: '3000',
+  };
+  Object.assign(process.env, { AWS_ENDPOINT_URL_SECRETS_MANAGER: emulatorUrl, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', LOG_LEVEL: 'warn' });
+  const tencent = createTencentClient(env, undefined, { get_online_member_num: new RateGate(ceiling), get_appid_group_list: new RateGate(10) });
+  await tencent.warm();
+  const store = new DynamoSnapshotStore({
+    tableName: TABLE, retentionDays: 1,
+    client: DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamoUrl, maxAttempts: 6 })),
+  });
+  const targets: Target[] = Array.from({ length: groups }, (_, index) => ({ kind: 'group', groupId: `@TGS#aBENCH${index}` }));
+  // Start on a window boundary, as the scheduled run does.
+  const windowMs = windowSeconds * 1000;
+  await new Promise((resolve) => setTimeout(resolve, Math.ceil((Date.now() + 1) / windowMs) * windowMs - Date.now() + 5));
+  let peakRss = process.memoryUsage().rss;
+  global.gc?.();
+  const heapBefore = process.memoryUsage().heapUsed;
+  const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 50);
+  progress(`snapshot run: ${groups} groups, ${intervalSeconds} s interval, ${windowSeconds} s window, ceiling ${ceiling}/s ...`);
+  const summary = await runSnapshot({
+    tencent, volc: undefined, store,
+    settings: {
+      intervalSeconds, windowSeconds, discovery: false, groups: targets, rooms: [], tencentRatePerSecond: ceiling, volcRatePerSecond: 1, maxInFlight: 512,
+    },
+  }, { index: 0, count: 1 });
+  clearInterval(sampler);
+  global.gc?.();
+  const heapAfter = process.memoryUsage().heapUsed;
+  const stats = (await control(emulatorUrl, 'GET', '/stats')) as { apis: Record<string, { peakPerSecond: number; rejected: Record<string, number> }> };
+  const api = stats.apis.get_online_member_num;
+  const gaps = Object.values(summary.gapsByReason).reduce((sum, count) => sum + count, 0);
+  return {
+    groups,
+    intervalSeconds: summary.groups.intervalSeconds,
+    windowSeconds,
+    ceiling,
+    samples: summary.samplesWritten,
+    gaps,
+    samplesPerSecond: summary.samplesWritten / windowSeconds,
+    peakPerSecond: api?.peakPerSecond ?? 0,
+    rejected: Object.values(api?.rejected ?? {}).reduce((sum, count) => sum + count, 0),
+    durationMs: summary.durationMs,
+    peakRssBytes: peakRss,
+    heapGrowthBytes: heapAfter - heapBefore,
+  };
+};
