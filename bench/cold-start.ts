@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
@@ -48,7 +48,9 @@ export const packageBundles = (): string => {
   ], { env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', LIVEGATE_BUILD_DIR: `.esbuild-bench-${process.pid}` }, stdio: 'pipe' });
   const unpacked = path.join(dir, 'unpacked');
   for (const zip of readdirSync(dir).filter((file) => file.endsWith('.zip'))) {
-    execFileSync('unzip', ['-q', '-o', path.join(dir, zip), '-d', path.join(unpacked, zip.replace(/\.zip$/, ''))]);
+    const target = path.join(unpacked, zip.replace(/\.zip$/, ''));
+    mkdirSync(target, { recursive: true });
+    execFileSync('unzip', ['-q', '-o', path.join(dir, zip), '-d', target]);
   }
   return unpacked;
 };

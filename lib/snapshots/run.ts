@@ -139,17 +139,16 @@ export const runSnapshot = async (deps: SnapshotDependencies, shard: Shard): Pro
     const sampled = targets.slice(0, plan.sampledTargets);
     const overCapacity = targets.slice(plan.sampledTargets);
     const intervalMs = plan.intervalSeconds * 1000;
-    for (const tick of windowTicks(startedAt, settings.windowSeconds, plan.intervalSeconds)) {
+    const runTick = async (tick: number): Promise<void> => {
       const tickEnd = tick + intervalMs;
       planSummary.ticks += 1;
       if (overCapacity.length > 0) write([], overCapacity.map((target) => ({ key: targetKey(target), at: tick, gap: 'over-capacity' })));
       if (tickEnd <= clock()) {
         // This tick passed before the run could sample it (a late or retried invocation).
         write([], sampled.map((target) => ({ key: targetKey(target), at: tick, gap: 'missed' })));
-        continue;
+        return;
       }
-      if (sampled.length === 0) continue;
-      await sleep(tick - clock());
+      if (sampled.length === 0) return;
       const spacingMs = intervalMs / sampled.length;
       const results: SnapshotRecord[] = new Array(sampled.length);
       const inFlight = new Set<Promise<void>>();
@@ -159,7 +158,8 @@ export const runSnapshot = async (deps: SnapshotDependencies, shard: Shard): Pro
         // sampled is exactly one interval later, so its calls never overlap. Every call starts
         // inside the window; the last ones may answer up to one interval after it.
         const plannedStart = tick + index * spacingMs;
-        await sleep(plannedStart - clock());
+        // Only sleep when ahead of plan: a timer costs a millisecond even when it is due.
+        if (plannedStart - clock() >= 1) await sleep(plannedStart - clock());
         while (inFlight.size >= settings.maxInFlight) await Promise.race(inFlight);
         const key = targetKey(target);
         const task = sample(target, new Deadline(plannedStart + intervalMs - 50, clock))
@@ -174,7 +174,15 @@ export const runSnapshot = async (deps: SnapshotDependencies, shard: Shard): Pro
       }
       await Promise.all(inFlight);
       write(results.filter((record) => record.values), results.filter((record) => record.gap));
+    };
+
+    // Ticks overlap: the slowest answers of one tick must not delay the start of the next.
+    const ticks: Array<Promise<void>> = [];
+    for (const tick of windowTicks(startedAt, settings.windowSeconds, plan.intervalSeconds)) {
+      if (tick > clock()) await sleep(tick - clock());
+      ticks.push(runTick(tick));
     }
+    await Promise.all(ticks);
   };
 
   const sampleGroup: Sampler = async (target, deadline) => {
