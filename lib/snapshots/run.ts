@@ -158,8 +158,10 @@ export const runSnapshot = async (deps: SnapshotDependencies, shard: Shard): Pro
         // sampled is exactly one interval later, so its calls never overlap. Every call starts
         // inside the window; the last ones may answer up to one interval after it.
         const plannedStart = tick + index * spacingMs;
-        // Only sleep when ahead of plan: a timer costs a millisecond even when it is due.
+        // Only sleep when ahead of plan (a timer costs a millisecond even when due); when behind,
+        // still yield now and then so answers and writes are not held up by this loop.
         if (plannedStart - clock() >= 1) await sleep(plannedStart - clock());
+        else if (index % 64 === 63) await new Promise((resolve) => setImmediate(resolve));
         while (inFlight.size >= settings.maxInFlight) await Promise.race(inFlight);
         const key = targetKey(target);
         const task = sample(target, new Deadline(plannedStart + intervalMs - 50, clock))

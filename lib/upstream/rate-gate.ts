@@ -1,31 +1,35 @@
-// A sliding one-second window: at most `perSecond` calls start in any 1,000 ms (plus a small
-// margin for the network bunching calls on the way), which is how the upstreams count.
+// Keeps call starts under a rate the way the upstreams count it: evenly spaced, 1 % wider than
+// 1000/perSecond ms (no burst for the network to bunch up further, and room for the jitter it
+// adds), and never more than `perSecond` starts in any sliding second plus a small margin.
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class RateGate {
   private readonly perSecond: number;
+  private readonly spacingMs: number;
   private readonly windowMs: number;
   private readonly starts: number[] = [];
   private head = 0;
+  private nextStart = 0;
   private queue: Promise<void> = Promise.resolve();
   private readonly clock: () => number;
 
   constructor(perSecond: number, options: { marginMs?: number; clock?: () => number } = {}) {
     if (!(perSecond > 0)) throw new Error('a rate gate needs a positive rate');
     this.perSecond = perSecond;
+    this.spacingMs = 1010 / perSecond;
     this.windowMs = 1000 + (options.marginMs ?? 25);
     this.clock = options.clock ?? Date.now;
   }
 
   /** Resolves when one more call may start; callers are let through in arrival order. */
   acquire(): Promise<void> {
-    const turn = this.queue.then(() => this.waitForRoom());
+    const turn = this.queue.then(() => this.waitForTurn());
     this.queue = turn.catch(() => undefined);
     return turn;
   }
 
-  private async waitForRoom(): Promise<void> {
+  private async waitForTurn(): Promise<void> {
     for (;;) {
       const now = this.clock();
       while (this.head < this.starts.length && (this.starts[this.head] as number) <= now - this.windowMs) this.head += 1;
@@ -33,11 +37,15 @@ export class RateGate {
         this.starts.splice(0, this.head);
         this.head = 0;
       }
-      if (this.starts.length - this.head < this.perSecond) {
+      const windowFull = this.starts.length - this.head >= this.perSecond;
+      const wait = windowFull ? (this.starts[this.head] as number) + this.windowMs - now : this.nextStart - now;
+      if (wait <= 0) {
         this.starts.push(now);
+        // An idle gate does not bank starts for a later burst.
+        this.nextStart = Math.max(now, this.nextStart) + this.spacingMs;
         return;
       }
-      await sleep(Math.max(1, (this.starts[this.head] as number) + this.windowMs - now));
+      await sleep(Math.max(1, wait));
     }
   }
 }
