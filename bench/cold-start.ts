@@ -13,17 +13,20 @@ export interface ColdStartRow {
   fn: string;
   bytes: number;
   medianMs: number;
+  /** of which: importing the bundle (parse, compile, module init) */
+  loadMs: number;
 }
 
 const RUNNER = `
 const started = performance.now();
 const [bundle, eventJson] = process.argv.slice(2);
 const { handler } = await import(bundle);
+const loaded = performance.now();
 const answer = await handler(JSON.parse(eventJson), { awsRequestId: 'bench', getRemainingTimeInMillis: () => 10000 });
-process.stdout.write(JSON.stringify({ ms: performance.now() - started, status: answer?.statusCode ?? 'ok' }) + '\\n');
+process.stdout.write(JSON.stringify({ ms: performance.now() - started, loadMs: loaded - started, status: answer?.statusCode ?? 'ok' }) + '\\n');
 `;
 
-const runOnce = (nodePath: string, runner: string, bundle: string, event: unknown, env: Record<string, string>): Promise<{ wallMs: number; status: unknown }> =>
+const runOnce = (nodePath: string, runner: string, bundle: string, event: unknown, env: Record<string, string>): Promise<{ wallMs: number; loadMs: number; status: unknown }> =>
   new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(nodePath, [runner, bundle, JSON.stringify(event)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -34,7 +37,8 @@ const runOnce = (nodePath: string, runner: string, bundle: string, event: unknow
     child.on('exit', (code) => {
       const line = out.split('\n').find((text) => text.startsWith('{"ms"'));
       if (code !== 0 || !line) return reject(new Error(`cold start of ${bundle} failed (${code}): ${err.slice(0, 400)}`));
-      resolve({ wallMs: performance.now() - started, status: JSON.parse(line).status });
+      const reported = JSON.parse(line) as { loadMs: number; status: unknown };
+      resolve({ wallMs: performance.now() - started, loadMs: reported.loadMs, status: reported.status });
     });
   });
 
@@ -74,18 +78,24 @@ export const coldStarts = async (
   const nodePath = process.execPath;
   const measure = async (bundle: string, event: unknown) => {
     const times: number[] = [];
-    for (let i = 0; i < runs; i += 1) times.push((await runOnce(nodePath, runner, bundle, event, env)).wallMs);
-    return median(times);
+    const loads: number[] = [];
+    for (let i = 0; i < runs; i += 1) {
+      const run = await runOnce(nodePath, runner, bundle, event, env);
+      times.push(run.wallMs);
+      loads.push(run.loadMs);
+    }
+    return { wallMs: median(times), loadMs: median(loads) };
   };
   progress(`cold starts: ${runs} fresh processes per function ...`);
-  const floorMs = await measure(floors.bare, {});
-  const floorWithCallMs = await measure(floors.withCall, {});
+  const floorMs = (await measure(floors.bare, {})).wallMs;
+  const floorWithCallMs = (await measure(floors.withCall, {})).wallMs;
   const rows: ColdStartRow[] = [];
   for (const { fn, event } of functions) {
     const dir = path.join(unpacked, fn, 'handlers');
     const file = readdirSync(dir).find((name) => name.endsWith('.mjs')) as string;
     const bundle = path.join(dir, file);
-    rows.push({ fn, bytes: statSync(bundle).size, medianMs: await measure(bundle, event) });
+    const measured = await measure(bundle, event);
+    rows.push({ fn, bytes: statSync(bundle).size, medianMs: measured.wallMs, loadMs: measured.loadMs });
     progress(`  ${fn}: done`);
   }
   return { rows, floorMs, floorWithCallMs };

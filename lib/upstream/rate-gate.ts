@@ -3,6 +3,7 @@
 // adds), and never more than `perSecond` starts in any sliding second plus a small margin.
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const CATCH_UP_MS = 20;
 
 export class RateGate {
   private readonly perSecond: number;
@@ -41,8 +42,10 @@ export class RateGate {
       const wait = windowFull ? (this.starts[this.head] as number) + this.windowMs - now : this.nextStart - now;
       if (wait <= 0) {
         this.starts.push(now);
-        // An idle gate does not bank starts for a later burst.
-        this.nextStart = Math.max(now, this.nextStart) + this.spacingMs;
+        // Timers fire late by a millisecond or more, so a gate that slept each time would run
+        // far below its rate; starts that fell behind may catch up, but never more than
+        // CATCH_UP_MS worth at once, and an idle gate banks nothing for a later burst.
+        this.nextStart = Math.max(this.nextStart + this.spacingMs, now - CATCH_UP_MS);
         return;
       }
       await sleep(Math.max(1, wait));
