@@ -2,8 +2,7 @@ import { httpHandler } from '../lib/http/handler.ts';
 import { HISTORY_QUERY, readHistoryQuery } from '../lib/http/history-query.ts';
 import { rawPathParam } from '../lib/http/path.ts';
 import { Issues, groupId, knownQuery } from '../lib/http/validate.ts';
-import { encodeCursor } from '../lib/snapshots/history.ts';
-import { readHistoryWithin } from '../lib/snapshots/read-history.ts';
+import { historyAnswer } from '../lib/snapshots/read-history.ts';
 import { groupPoint, groupValue } from '../lib/snapshots/history-points.ts';
 import { historyStore } from '../lib/snapshots/history-service.ts';
 import { targetKey } from '../lib/snapshots/targets.ts';
@@ -17,16 +16,6 @@ export const handler = httpHandler(async ({ event, deadline }) => {
   const key = id === undefined ? undefined : targetKey({ kind: 'group', groupId: id });
   const range = readHistoryQuery(query, key, issues, Date.now());
   issues.throwIfAny();
-  const { from, to, limit, cursor } = range as NonNullable<typeof range>;
-  const page = await readHistoryWithin(historyStore(), { key: key as string, from, to, limit, ...(cursor ? { cursor } : {}) }, groupValue, deadline);
-  return {
-    body: {
-      groupId: id,
-      from: new Date(from).toISOString(),
-      to: new Date(to).toISOString(),
-      points: page.records.map(groupPoint),
-      stats: page.stats,
-      nextCursor: page.next ? encodeCursor(page.next) : null,
-    },
-  };
+  const history = await historyAnswer(historyStore(), { key: key as string, ...(range as NonNullable<typeof range>) }, groupValue, groupPoint, deadline);
+  return { body: { groupId: id, ...history } };
 });

@@ -2,8 +2,7 @@ import { httpHandler } from '../lib/http/handler.ts';
 import { HISTORY_QUERY, readHistoryQuery } from '../lib/http/history-query.ts';
 import { rawPathParam } from '../lib/http/path.ts';
 import { Issues, appId, knownQuery, roomId } from '../lib/http/validate.ts';
-import { encodeCursor } from '../lib/snapshots/history.ts';
-import { readHistoryWithin } from '../lib/snapshots/read-history.ts';
+import { historyAnswer } from '../lib/snapshots/read-history.ts';
 import { roomPoint, roomValue } from '../lib/snapshots/history-points.ts';
 import { defaultRtcAppId, historyStore } from '../lib/snapshots/history-service.ts';
 import { targetKey } from '../lib/snapshots/targets.ts';
@@ -19,17 +18,6 @@ export const handler = httpHandler(async ({ event, deadline }) => {
   const key = room === undefined || app === undefined ? undefined : targetKey({ kind: 'room', appId: app, roomId: room });
   const range = readHistoryQuery(query, key, issues, Date.now());
   issues.throwIfAny();
-  const { from, to, limit, cursor } = range as NonNullable<typeof range>;
-  const page = await readHistoryWithin(historyStore(), { key: key as string, from, to, limit, ...(cursor ? { cursor } : {}) }, roomValue, deadline);
-  return {
-    body: {
-      roomId: room,
-      appId: app,
-      from: new Date(from).toISOString(),
-      to: new Date(to).toISOString(),
-      points: page.records.map(roomPoint),
-      stats: page.stats,
-      nextCursor: page.next ? encodeCursor(page.next) : null,
-    },
-  };
+  const history = await historyAnswer(historyStore(), { key: key as string, ...(range as NonNullable<typeof range>) }, roomValue, roomPoint, deadline);
+  return { body: { roomId: room, appId: app, ...history } };
 });

@@ -1,7 +1,7 @@
 import type { Deadline } from '../deadline.ts';
 import { ApiError } from '../errors.ts';
 import { log } from '../log.ts';
-import { type HistoryCursor, type HistoryPage, readHistory } from './history.ts';
+import { type HistoryCursor, type HistoryPage, encodeCursor, readHistory } from './history.ts';
 import type { SnapshotRecord, SnapshotStore } from './store.ts';
 
 /**
@@ -25,4 +25,23 @@ export const readHistoryWithin = async (
     if (signal.aborted) throw new ApiError('UPSTREAM_TIMEOUT', 'The snapshot table did not answer in time.', { upstream });
     throw new ApiError('UPSTREAM_ERROR', 'The snapshot table could not be read.', { upstream });
   }
+};
+
+/** The part of a history answer both history endpoints share: range, points, stats and cursor. */
+export const historyAnswer = async <P>(
+  store: SnapshotStore,
+  query: { key: string; from: number; to: number; limit: number; cursor?: HistoryCursor | undefined },
+  valueOf: (record: SnapshotRecord) => number | undefined,
+  toPoint: (record: SnapshotRecord) => P,
+  deadline: Deadline,
+) => {
+  const { cursor, ...rest } = query;
+  const page = await readHistoryWithin(store, { ...rest, ...(cursor ? { cursor } : {}) }, valueOf, deadline);
+  return {
+    from: new Date(query.from).toISOString(),
+    to: new Date(query.to).toISOString(),
+    points: page.records.map(toPoint),
+    stats: page.stats,
+    nextCursor: page.next ? encodeCursor(page.next) : null,
+  };
 };

@@ -1,4 +1,4 @@
-// Keeps call starts under a rate the way the upstreams count it: evenly spaced, 1 % wider than
+// Keeps call starts under a rate the way the upstreams count it: evenly spaced, 3 % wider than
 // 1000/perSecond ms (no burst for the network to bunch up further, and room for the jitter it
 // adds), and never more than `perSecond` starts in any sliding second plus a small margin.
 
@@ -18,7 +18,7 @@ export class RateGate {
   constructor(perSecond: number, options: { marginMs?: number; clock?: () => number } = {}) {
     if (!(perSecond > 0)) throw new Error('a rate gate needs a positive rate');
     this.perSecond = perSecond;
-    this.spacingMs = 1010 / perSecond;
+    this.spacingMs = 1030 / perSecond;
     this.windowMs = 1000 + (options.marginMs ?? 25);
     this.clock = options.clock ?? Date.now;
   }
