@@ -21,6 +21,8 @@ export interface StackOptions {
   /** Where serverless-offline's output goes: a file path, or 'inherit' for this terminal. */
   offlineOutput: string | 'inherit';
   projectRoot?: string;
+  /** Test-only: the file local/memory-probe.ts writes the functions' live heaps to on SIGUSR2. */
+  memoryProbeFile?: string;
 }
 
 export interface RunningStack {
@@ -81,8 +83,10 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
   };
   const apiUrl = `http://127.0.0.1:${options.apiPort}`;
   const buildDir = `.esbuild-local-${options.apiPort}`;
+  const memoryProbe = options.memoryProbeFile ? ['--expose-gc', '--import', path.join(root, 'local/memory-probe.ts')] : [];
   const args = [
     '--import', path.join(root, 'local/offline-preload.ts'),
+    ...memoryProbe,
     path.join(root, 'node_modules/osls/bin/serverless.js'),
     'offline', 'start',
     '--stage', 'local',
@@ -101,7 +105,12 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
   }
   const child = spawn(process.execPath, args, {
     cwd: root,
-    env: { ...process.env, ...localEnvironment(emulator.url, functionsDynamoEndpoint), LIVEGATE_BUILD_DIR: buildDir },
+    env: {
+      ...process.env,
+      ...localEnvironment(emulator.url, functionsDynamoEndpoint),
+      LIVEGATE_BUILD_DIR: buildDir,
+      ...(options.memoryProbeFile ? { LIVEGATE_MEMORY_PROBE_FILE: options.memoryProbeFile } : {}),
+    },
     stdio,
     detached: true, // its own process group, so esbuild's service process stops with it
   });

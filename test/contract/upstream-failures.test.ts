@@ -1,5 +1,5 @@
 import { DEFAULT_CREDENTIALS } from '../../emulator/credentials.ts';
-import { callApi, callsOf, emulator, expectContractError, groupPath } from '../support/http.ts';
+import { callApi, callsOf, emulator, expectContractError, groupPath, pastRefreshCooldown } from '../support/http.ts';
 
 // Upstream trouble, injected in the emulator: what is retried, what is recovered, and what
 // the caller is told when nothing helps.
@@ -21,12 +21,11 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await emulator.rotate({ tencent: DEFAULT_CREDENTIALS.tencent, volc: DEFAULT_CREDENTIALS.volc });
+  await emulator.restoreDefaultCredentials();
 });
 
 // A forced secret re-read within a second of the last read reuses it (so a broken secret
 // cannot turn into a storm of reads); rotation tests wait that second out first.
-const pastRefreshCooldown = () => new Promise((resolve) => setTimeout(resolve, 1100));
 
 const timed = async <T>(work: () => Promise<T>): Promise<{ result: T; ms: number }> => {
   const started = Date.now();

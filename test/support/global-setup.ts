@@ -21,6 +21,7 @@ export default async function globalSetup(): Promise<void> {
     emulatorPort: 0,
     dynamoPort: 0,
     offlineOutput: logFile,
+    memoryProbeFile: path.join(process.cwd(), '.local-data', 'test-logs', `memory-probe-${runId}.json`),
     // No schedule during tests (it would add upstream calls at random moments); the snapshot tests
     // invoke the function themselves, with a short window.
     params: { snapshotScheduleEnabled: 'false', snapshotWindowSeconds: '4', snapshotIntervalSeconds: '2', snapshotDiscovery: 'on' },
@@ -30,6 +31,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.LIVEGATE_OFFLINE_LOG = logFile;
   process.env.LIVEGATE_DYNAMODB_ENDPOINT = stack.dynamo.endpoint;
   process.env.LIVEGATE_OFFLINE_PID = String(stack.pid ?? '');
+  process.env.LIVEGATE_MEMORY_PROBE_FILE = path.join(process.cwd(), '.local-data', 'test-logs', `memory-probe-${runId}.json`);
   process.env.LIVEGATE_TABLE = stack.tableName;
   process.env.LIVEGATE_LAMBDA_URL = stack.apiUrl.replace(/:(\d+)$/, (_match, port: string) => `:${Number(port) + 2}`);
   process.env.LIVEGATE_DYNAMODB_PROXY = proxy?.url;

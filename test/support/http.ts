@@ -1,4 +1,5 @@
 import { appendFileSync } from 'node:fs';
+import { DEFAULT_CREDENTIALS } from '../../emulator/credentials.ts';
 
 // Steps shared by the contract tests: call the API, drive the emulator, read its stats.
 
@@ -50,6 +51,9 @@ const control = async (method: string, path: string, body?: unknown): Promise<an
   return JSON.parse(text);
 };
 
+/** A forced secret re-read within a second of the last read reuses it (see SecretCache). */
+export const pastRefreshCooldown = () => new Promise((resolve) => setTimeout(resolve, 1100));
+
 export const emulator = {
   putGroup: (groupId: string, spec: Record<string, unknown>) => control('PUT', `/tencent/groups/${encodeURIComponent(groupId)}`, spec),
   getGroup: (groupId: string) => control('GET', `/tencent/groups/${encodeURIComponent(groupId)}`),
@@ -58,6 +62,18 @@ export const emulator = {
   addFault: (fault: Record<string, unknown>) => control('POST', '/faults', fault),
   clearFaults: () => control('DELETE', '/faults'),
   rotate: (change: Record<string, unknown>) => control('PUT', '/credentials', change),
+  /**
+   * Puts the default credentials back and waits out the functions' secret-refresh cooldown: a
+   * warm worker that re-read a rotated secret less than a second ago would otherwise keep the
+   * rotated copy for the rest of that second and fail the next test's first call.
+   */
+  restoreDefaultCredentials: async () => {
+    await control('PUT', '/credentials', { tencent: DEFAULT_CREDENTIALS.tencent, volc: DEFAULT_CREDENTIALS.volc });
+    await pastRefreshCooldown();
+  },
+  /** Changes the emulator's per-second limits; answers the limits now in force (`{}` reads them). */
+  setLimits: (limits: { tencentPerSecond?: number; volcPerSecond?: number }): Promise<{ tencentPerSecond: number; volcPerSecond: number }> =>
+    control('PUT', '/limits', limits),
   stats: (): Promise<{ apis: Record<string, { calls: number; rejected: Record<string, number>; peakPerSecond: number }> }> => control('GET', '/stats'),
 };
 
