@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Deadline } from '../deadline.ts';
 import type { SecretCache } from '../secrets.ts';
 import { UpstreamFailure } from '../upstream/failure.ts';
-import { parseJsonObject, sendRequest } from '../upstream/http.ts';
+import { parseJsonObject, type RawResponse, sendWithinBudget } from '../upstream/http.ts';
 import { resilientCall } from '../upstream/resilient-call.ts';
 import type { RateGate } from '../upstream/rate-gate.ts';
 import type { RetryPolicy } from '../upstream/retry.ts';
@@ -96,16 +96,17 @@ export class TencentChatClient {
         contenttype: 'json',
       });
       const url = `${baseUrls[hostIndex]}/${TENCENT_APIS[api]}?${query}`;
-      const timeoutMs = Math.min(this.options.attemptTimeoutMs, deadline.remainingMs());
-      if (timeoutMs <= 0) throw new UpstreamFailure('timeout', 'tencent-im', 'TIMEOUT', 'the time budget is spent');
-      await this.options.rateGates?.[api]?.acquire();
       try {
-        this.upstreamCalls += 1;
-        const raw = await sendRequest('tencent-im', url, {
+        const raw = await sendWithinBudget('tencent-im', url, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: payload,
-        }, timeoutMs);
+        }, {
+          deadline,
+          attemptTimeoutMs: this.options.attemptTimeoutMs,
+          rateGate: this.options.rateGates?.[api],
+          onSend: () => { this.upstreamCalls += 1; },
+        });
         this.preferredHost = hostIndex;
         return readAnswer(raw);
       } catch (error) {
@@ -117,7 +118,7 @@ export class TencentChatClient {
   }
 }
 
-const readAnswer = (raw: Awaited<ReturnType<typeof sendRequest>>): TencentAnswer => {
+const readAnswer = (raw: RawResponse): TencentAnswer => {
   if (raw.status === 429) throw new UpstreamFailure('rate-limited', 'tencent-im', 'HTTP_429', 'HTTP 429', 429);
   if (raw.status >= 500) throw new UpstreamFailure('server', 'tencent-im', `HTTP_${raw.status}`, `HTTP ${raw.status}`, raw.status);
   if (raw.status !== 200) throw new UpstreamFailure('bad-response', 'tencent-im', `HTTP_${raw.status}`, `HTTP ${raw.status}`, raw.status);

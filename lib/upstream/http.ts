@@ -1,4 +1,6 @@
 import { UpstreamFailure } from './failure.ts';
+import type { RateGate } from './rate-gate.ts';
+import type { Deadline } from '../deadline.ts';
 import type { Provider } from '../errors.ts';
 
 // Node's built-in fetch keeps connections alive per origin, so a warm Lambda reuses its TLS
@@ -30,6 +32,29 @@ export const sendRequest = async (
     if (signal.aborted) throw new UpstreamFailure('timeout', provider, 'TIMEOUT', `no answer within ${timeoutMs} ms`);
     throw new UpstreamFailure('network', provider, networkCode(error), 'the upstream could not be reached');
   }
+};
+
+export interface AttemptBudget {
+  deadline: Deadline;
+  attemptTimeoutMs: number;
+  rateGate?: RateGate | undefined;
+  /** Called once the attempt is really sent (after the gate and the budget check). */
+  onSend?: () => void;
+}
+
+/**
+ * One attempt within the caller's time budget. The rate gate can hold an attempt for a while
+ * (a backed-up snapshot queue), so the timeout is taken from what is left after the gate, and an
+ * attempt whose budget ran out at the gate is never sent.
+ */
+export const sendWithinBudget = async (provider: Provider, url: string, init: RequestInit, budget: AttemptBudget): Promise<RawResponse> => {
+  const spent = () => new UpstreamFailure('timeout', provider, 'TIMEOUT', 'the time budget is spent');
+  if (budget.deadline.expired()) throw spent();
+  await budget.rateGate?.acquire();
+  const timeoutMs = Math.min(budget.attemptTimeoutMs, budget.deadline.remainingMs());
+  if (timeoutMs <= 0) throw spent();
+  budget.onSend?.();
+  return sendRequest(provider, url, init, timeoutMs);
 };
 
 export const parseJsonObject = (provider: Provider, raw: RawResponse): Record<string, unknown> => {

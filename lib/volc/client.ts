@@ -2,7 +2,7 @@ import { ApiError } from '../errors.ts';
 import type { Deadline } from '../deadline.ts';
 import type { SecretCache } from '../secrets.ts';
 import { type FailureKind, UpstreamFailure } from '../upstream/failure.ts';
-import { parseJsonObject, sendRequest } from '../upstream/http.ts';
+import { parseJsonObject, sendWithinBudget } from '../upstream/http.ts';
 import { resilientCall } from '../upstream/resilient-call.ts';
 import type { RateGate } from '../upstream/rate-gate.ts';
 import type { RetryPolicy } from '../upstream/retry.ts';
@@ -81,12 +81,13 @@ export class VolcRtcClient {
       { region: this.options.region, service: 'rtc' },
     );
     for (const [key, value] of Object.entries(query)) url.searchParams.append(key, value);
-    const timeoutMs = Math.min(this.options.attemptTimeoutMs, deadline.remainingMs());
-    if (timeoutMs <= 0) throw new UpstreamFailure('timeout', 'volcengine-rtc', 'TIMEOUT', 'the time budget is spent');
     const { Host: _host, ...sentHeaders } = headers;
-    await this.options.rateGate?.acquire();
-    this.upstreamCalls += 1;
-    const raw = await sendRequest('volcengine-rtc', url.toString(), { method: 'GET', headers: sentHeaders }, timeoutMs);
+    const raw = await sendWithinBudget('volcengine-rtc', url.toString(), { method: 'GET', headers: sentHeaders }, {
+      deadline,
+      attemptTimeoutMs: this.options.attemptTimeoutMs,
+      rateGate: this.options.rateGate,
+      onSend: () => { this.upstreamCalls += 1; },
+    });
     if (raw.status >= 500 && !raw.text.trim().startsWith('{')) {
       throw new UpstreamFailure('server', 'volcengine-rtc', `HTTP_${raw.status}`, `HTTP ${raw.status}`, raw.status);
     }
