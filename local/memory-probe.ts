@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
-import v8 from 'node:v8';
 import { BroadcastChannel, isMainThread, threadId } from 'node:worker_threads';
+import { liveHeapBytes } from './live-heap.ts';
 
 // Test-only. Loaded (with --expose-gc) into the serverless-offline process the test stack runs,
 // where Node also runs it in every function's worker thread. The process's RSS cannot tell a
@@ -16,16 +16,6 @@ interface ProbeMessage {
   heapUsedBytes?: number;
 }
 
-// Two collections a task apart: the first runs finalizers and clears weak references whose
-// targets the second then frees.
-const collectAndMeasure = async (): Promise<number> => {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  gc?.();
-  await new Promise((resolve) => setImmediate(resolve));
-  gc?.();
-  return v8.getHeapStatistics().used_heap_size;
-};
-
 const channel = new BroadcastChannel('livegate-memory-probe');
 // The probe must never be what keeps a thread alive: serverless-offline ends idle workers.
 channel.unref();
@@ -34,7 +24,7 @@ if (!isMainThread) {
   channel.onmessage = async (event) => {
     const message = (event as { data: ProbeMessage }).data;
     if (message.type !== 'collect') return;
-    const reply: ProbeMessage = { type: 'heap', round: message.round, threadId, heapUsedBytes: await collectAndMeasure() };
+    const reply: ProbeMessage = { type: 'heap', round: message.round, threadId, heapUsedBytes: await liveHeapBytes() };
     channel.postMessage(reply);
   };
 } else {
@@ -52,7 +42,7 @@ if (!isMainThread) {
     // Fifty workers each collecting twice share two cores: about a second; three leave room.
     setTimeout(async () => {
       if (!outputFile) return;
-      const report = { round, mainHeapUsedBytes: await collectAndMeasure(), workerHeapUsedBytes: Object.fromEntries(workerHeaps) };
+      const report = { round, mainHeapUsedBytes: await liveHeapBytes(), workerHeapUsedBytes: Object.fromEntries(workerHeaps) };
       writeFileSync(outputFile, JSON.stringify(report));
     }, 3000);
   });

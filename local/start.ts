@@ -54,5 +54,5 @@ process.on('SIGTERM', () => shutdown('SIGTERM'));
 void stack.exited.then((code) => {
   if (stopping) return;
   process.stderr.write(`serverless-offline stopped unexpectedly (exit code ${code}); stopping.\n`);
-  void stack.emulator.close().then(() => process.exit(1));
+  void stack.stop().then(() => process.exit(1));
 });

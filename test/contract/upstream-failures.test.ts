@@ -24,9 +24,6 @@ afterAll(async () => {
   await emulator.restoreDefaultCredentials();
 });
 
-// A forced secret re-read within a second of the last read reuses it (so a broken secret
-// cannot turn into a storm of reads); rotation tests wait that second out first.
-
 const timed = async <T>(work: () => Promise<T>): Promise<{ result: T; ms: number }> => {
   const started = Date.now();
   const result = await work();

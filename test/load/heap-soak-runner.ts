@@ -1,4 +1,4 @@
-import v8 from 'node:v8';
+import { liveHeapBytes } from '../../local/live-heap.ts';
 
 // Run by heap-soak.test.ts in a process of its own, with --expose-gc, against the suite's
 // emulator and dynalite: every read handler, called round after round, with the live heap
@@ -26,14 +26,6 @@ const calls: Array<{ handler: Handler; event: unknown }> = [
   { handler: (await import('../../handlers/group-history.ts')).handler as Handler, event: event(`${groupPath}/online-count/history`) },
 ];
 const context = { awsRequestId: 'soak', getRemainingTimeInMillis: () => 10_000 };
-
-const liveHeapBytes = async (): Promise<number> => {
-  const gc = (globalThis as { gc?: () => void }).gc as () => void;
-  gc();
-  await new Promise((resolve) => setImmediate(resolve));
-  gc();
-  return v8.getHeapStatistics().used_heap_size;
-};
 
 const heapAfterRound: number[] = [];
 const failures: string[] = [];

@@ -10,6 +10,7 @@ export default async function globalSetup(): Promise<void> {
   const logFile = path.join(process.cwd(), '.local-data', 'test-logs', `offline-${runId}.log`);
   process.env.LIVEGATE_TEST_LOG = path.join(process.cwd(), '.local-data', 'test-logs', `jest-${runId}.log`);
   process.env.LIVEGATE_RESPONSES_LOG = path.join(process.cwd(), '.local-data', 'test-logs', `responses-${runId}.log`);
+  const memoryProbeFile = path.join(process.cwd(), '.local-data', 'test-logs', `memory-probe-${runId}.json`);
   let proxy: Awaited<ReturnType<typeof startFaultProxy>> | undefined;
   const stack = await startStack({
     // The functions reach dynalite through a relay the tests can tell to fail (process.env.LIVEGATE_DYNAMODB_PROXY).
@@ -21,7 +22,7 @@ export default async function globalSetup(): Promise<void> {
     emulatorPort: 0,
     dynamoPort: 0,
     offlineOutput: logFile,
-    memoryProbeFile: path.join(process.cwd(), '.local-data', 'test-logs', `memory-probe-${runId}.json`),
+    memoryProbeFile,
     // No schedule during tests (it would add upstream calls at random moments); the snapshot tests
     // invoke the function themselves, with a short window.
     params: { snapshotScheduleEnabled: 'false', snapshotWindowSeconds: '4', snapshotIntervalSeconds: '2', snapshotDiscovery: 'on' },
@@ -31,7 +32,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.LIVEGATE_OFFLINE_LOG = logFile;
   process.env.LIVEGATE_DYNAMODB_ENDPOINT = stack.dynamo.endpoint;
   process.env.LIVEGATE_OFFLINE_PID = String(stack.pid ?? '');
-  process.env.LIVEGATE_MEMORY_PROBE_FILE = path.join(process.cwd(), '.local-data', 'test-logs', `memory-probe-${runId}.json`);
+  process.env.LIVEGATE_MEMORY_PROBE_FILE = memoryProbeFile;
   process.env.LIVEGATE_TABLE = stack.tableName;
   process.env.LIVEGATE_LAMBDA_URL = stack.apiUrl.replace(/:(\d+)$/, (_match, port: string) => `:${Number(port) + 2}`);
   process.env.LIVEGATE_DYNAMODB_PROXY = proxy?.url;
