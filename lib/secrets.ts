@@ -34,6 +34,8 @@ export interface SecretCacheOptions<T> {
   ttlMs: number;
   /** A forced re-read closer than this to the last read reuses it: many failing requests cause one read. */
   refreshCooldownMs?: number;
+  /** After a re-read fails, the cached copy is served this long before the next try. */
+  failureBackoffMs?: number;
   clock?: () => number;
 }
 
@@ -42,9 +44,11 @@ export class SecretCache<T> {
   private current: (Versioned<T> & { readAt: number }) | undefined;
   private inFlight: Promise<Versioned<T>> | undefined;
   private version = 0;
+  /** When get() reads again: a TTL after a read, or a backoff after a failed one. */
+  private readAgainAt = 0;
 
   constructor(options: SecretCacheOptions<T>) {
-    this.options = { refreshCooldownMs: 1000, clock: Date.now, ...options };
+    this.options = { refreshCooldownMs: 1000, failureBackoffMs: 10_000, clock: Date.now, ...options };
   }
 
   get secretId(): string {
@@ -53,7 +57,7 @@ export class SecretCache<T> {
 
   async get(): Promise<Versioned<T>> {
     const { current } = this;
-    if (current && this.options.clock() - current.readAt < this.options.ttlMs) return current;
+    if (current && this.options.clock() < this.readAgainAt) return current;
     return this.load({ serveStaleOnError: true });
   }
 
@@ -69,8 +73,10 @@ export class SecretCache<T> {
   private load({ serveStaleOnError }: { serveStaleOnError: boolean }): Promise<Versioned<T>> {
     this.inFlight ??= this.readNow()
       .catch((error: unknown) => {
-        // A brief Secrets Manager outage should not take the API down while we hold a copy.
+        // A brief Secrets Manager outage should not take the API down while we hold a copy, nor
+        // make every request wait for a read that is likely to fail again.
         if (serveStaleOnError && this.current) {
+          this.readAgainAt = this.options.clock() + this.options.failureBackoffMs;
           log.warn('secret re-read failed; serving the cached copy', { secretId: this.options.secretId, error });
           return this.current;
         }
@@ -95,6 +101,7 @@ export class SecretCache<T> {
     const value = this.options.parse(raw);
     this.version += 1;
     this.current = { value, version: this.version, readAt: this.options.clock() };
+    this.readAgainAt = this.current.readAt + this.options.ttlMs;
     return this.current;
   }
 }

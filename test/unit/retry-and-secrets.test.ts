@@ -80,10 +80,25 @@ describe('secret cache', () => {
       source: { read: async () => { if (fail) throw new Error('ServiceUnavailable'); return 'v'; } },
       secretId: 's', parse: (raw) => raw, ttlMs: 10, clock: () => clock,
     });
+    let reads = 0;
+    const counted = new SecretCache({
+      source: { read: async () => { reads += 1; if (fail) throw new Error('ServiceUnavailable'); return 'v'; } },
+      secretId: 's', parse: (raw) => raw, ttlMs: 10, failureBackoffMs: 1000, clock: () => clock,
+    });
     await cache.get();
+    await counted.get();
     fail = true;
     clock = 100;
     expect((await cache.get()).value).toBe('v');
+    // During the outage the cached copy is served without a read on every call, and read again after the backoff.
+    expect((await counted.get()).value).toBe('v');
+    clock = 600;
+    expect((await counted.get()).value).toBe('v');
+    expect(reads).toBe(2);
+    clock = 1200;
+    fail = false;
+    expect((await counted.get()).value).toBe('v');
+    expect(reads).toBe(3);
     const cold = new SecretCache({ source: { read: async () => { throw new Error('down'); } }, secretId: 's', parse: (raw) => raw, ttlMs: 10 });
     await expect(cold.get()).rejects.toMatchObject({ code: 'UPSTREAM_ERROR', upstream: { provider: 'aws-secrets-manager' } });
     await expect(cold.get()).rejects.toBeInstanceOf(ApiError);
