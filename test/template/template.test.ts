@@ -104,6 +104,9 @@ describe('packaged CloudFormation template', () => {
     expect(schedules(jwtAndShards).map((rule) => rule.input)).toEqual([
       { shard: 0, shards: 3 }, { shard: 1, shards: 3 }, { shard: 2, shards: 3 },
     ]);
+    // A failed run is not retried into another minute beside that minute's own run.
+    expect(resourcesOfType(service, 'AWS::Lambda::EventInvokeConfig').map(([, config]) => config.Properties))
+      .toEqual([expect.objectContaining({ FunctionName: { Ref: 'SnapshotLambdaFunction' }, MaximumRetryAttempts: 0 })]);
   });
 
   test('no secret value is in the template or the function environments', () => {
