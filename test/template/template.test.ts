@@ -100,7 +100,7 @@ describe('packaged CloudFormation template', () => {
       state: rule.Properties.State,
       input: JSON.parse(rule.Properties.Targets[0].Input),
     }));
-    expect(schedules(service)).toEqual([{ expression: 'rate(1 minute)', state: 'ENABLED', input: { shard: 0, shards: 1 } }]);
+    expect(schedules(service)).toEqual([{ expression: 'cron(* * * * ? *)', state: 'ENABLED', input: { shard: 0, shards: 1 } }]);
     expect(schedules(jwtAndShards).map((rule) => rule.input)).toEqual([
       { shard: 0, shards: 3 }, { shard: 1, shards: 3 }, { shard: 2, shards: 3 },
     ]);
