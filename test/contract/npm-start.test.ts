@@ -44,7 +44,8 @@ describe('npm start', () => {
       expect(output.text).toContain(route);
     }
     expect(output.text).toContain(`http://127.0.0.1:${apiPort}`);
-    expect(output.text).toMatch(/Scheduling \[snapshot\] cron: \[\*\/1 \* \* \* \*\]/);
+    // Every minute, on the minute (the deployed rule is cron(* * * * ? *)).
+    expect(output.text).toMatch(/Scheduling \[snapshot\] cron: \[\* \* \* \* \?\]/);
     expect(output.text).toContain('/online-count/history');
 
     const live = await fetch(`http://127.0.0.1:${apiPort}/v1/groups/%40TGS%23aDEMOLIVE1/online-count`);
