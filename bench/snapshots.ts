@@ -2,11 +2,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LOCAL_SECRET_NAMES } from '../emulator/credentials.ts';
 import { ensureSnapshotTable } from '../local/dynamodb.ts';
-import { createTencentClient } from '../lib/services.ts';
+import { readTencentConfig } from '../lib/config/providers.ts';
+import { readRuntimeConfig } from '../lib/config/runtime.ts';
+import type { SnapshotSettings } from '../lib/config/snapshots.ts';
+import { setLogLevel } from '../lib/log.ts';
+import { buildSnapshotProviders } from '../lib/snapshots/providers.ts';
 import { runSnapshot } from '../lib/snapshots/run.ts';
 import { DynamoSnapshotStore } from '../lib/snapshots/store-dynamodb.ts';
 import type { Target } from '../lib/snapshots/targets.ts';
-import { RateGate } from '../lib/upstream/rate-gate.ts';
 import { control } from './processes.ts';
 import { progress } from './support.ts';
 
@@ -44,13 +47,18 @@ export const snapshotThroughput = async (
   Object.assign(process.env, { AWS_ENDPOINT_URL_SECRETS_MANAGER: emulatorUrl, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', LOG_LEVEL: 'warn' });
   // The snapshot budget set right at the limit, the hardest case for keeping under it.
   const budget = ceiling;
-  const tencent = createTencentClient(env, undefined, { get_online_member_num: new RateGate(budget), get_appid_group_list: new RateGate(10) });
-  await tencent.warm();
+  const targets: Target[] = Array.from({ length: groups }, (_, index) => ({ kind: 'group', groupId: `@TGS#aBENCH${index}` }));
+  const settings: SnapshotSettings = {
+    intervalSeconds, windowSeconds, discovery: false, groups: targets, rooms: [], tencentRatePerSecond: budget, volcRatePerSecond: 1, maxInFlight: 512,
+  };
+  const runtime = readRuntimeConfig(env);
+  setLogLevel('warn');
+  const providers = buildSnapshotProviders({ runtime, settings, tencent: readTencentConfig(env), volc: undefined }, 1);
+  await providers.tencent?.client.warm();
   const store = new DynamoSnapshotStore({
     tableName: TABLE, retentionDays: 1,
     client: DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamoUrl, maxAttempts: 6 })),
   });
-  const targets: Target[] = Array.from({ length: groups }, (_, index) => ({ kind: 'group', groupId: `@TGS#aBENCH${index}` }));
   // Start on a window boundary, as the scheduled run does.
   const windowMs = windowSeconds * 1000;
   await new Promise((resolve) => setTimeout(resolve, Math.ceil((Date.now() + 1) / windowMs) * windowMs - Date.now() + 5));
@@ -59,12 +67,7 @@ export const snapshotThroughput = async (
   const heapBefore = process.memoryUsage().heapUsed;
   const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 50);
   progress(`snapshot run: ${groups} groups, ${intervalSeconds} s interval, ${windowSeconds} s window, ceiling ${ceiling}/s ...`);
-  const summary = await runSnapshot({
-    tencent, volc: undefined, store,
-    settings: {
-      intervalSeconds, windowSeconds, discovery: false, groups: targets, rooms: [], tencentRatePerSecond: budget, volcRatePerSecond: 1, maxInFlight: 512,
-    },
-  }, { index: 0, count: 1 });
+  const summary = await runSnapshot({ providers, store, settings, discoveryMemory: { lastFound: [] } }, { index: 0, count: 1 });
   clearInterval(sampler);
   global.gc?.();
   const heapAfter = process.memoryUsage().heapUsed;

@@ -1,15 +1,14 @@
+import { composeTencentApi } from '../lib/compose/functions.ts';
 import { type AdminAction, MAX_ADMINS, changeAdmins } from '../lib/groups/admins.ts';
-import { httpHandler } from '../lib/http/handler.ts';
+import { httpFunction } from '../lib/http/handler.ts';
 import { readJsonBody } from '../lib/http/json-body.ts';
 import { rawPathParam } from '../lib/http/path.ts';
 import { Issues, groupId, knownQuery } from '../lib/http/validate.ts';
-import { prefetch, tencentClient } from '../lib/services.ts';
 
 const ROUTE = '/v1/groups/{groupId}/admins';
 const ACTIONS: readonly AdminAction[] = ['set', 'cancel'];
 const ACCOUNT_MAX_BYTES = 32;
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
-prefetch(() => tencentClient().warm());
 
 const parseAccounts = (value: unknown, issues: Issues): string[] | undefined => {
   if (!Array.isArray(value) || value.length < 1 || value.length > MAX_ADMINS) {
@@ -26,7 +25,7 @@ const parseAccounts = (value: unknown, issues: Issues): string[] | undefined => 
   return value as string[];
 };
 
-export const handler = httpHandler(async ({ event, deadline }) => {
+export const handler = httpFunction(() => composeTencentApi(process.env), async ({ event, deadline }, { tencent }) => {
   const issues = new Issues();
   const id = groupId(rawPathParam(event, 'groupId', ROUTE), issues);
   knownQuery(event.queryStringParameters, [], issues);
@@ -43,5 +42,5 @@ export const handler = httpHandler(async ({ event, deadline }) => {
   const action = ACTIONS.includes(fields.action as AdminAction) ? (fields.action as AdminAction) : issues.add('action', 'must be "set" or "cancel"');
   const accounts = parseAccounts(fields.accounts, issues);
   issues.throwIfAny();
-  return { body: await changeAdmins(tencentClient(), { groupId: id as string, action: action as AdminAction, accounts: accounts as string[] }, deadline) };
+  return { body: await changeAdmins(tencent, { groupId: id as string, action: action as AdminAction, accounts: accounts as string[] }, deadline) };
 });

@@ -1,16 +1,13 @@
+import { composeTencentApi } from '../lib/compose/functions.ts';
 import { MAX_MEMBER_LIMIT, MEMBER_FIELDS, MEMBER_ROLES, fetchMembers } from '../lib/groups/members.ts';
-import { readTencentConfig } from '../lib/config.ts';
-import { httpHandler } from '../lib/http/handler.ts';
+import { httpFunction } from '../lib/http/handler.ts';
 import { rawPathParam } from '../lib/http/path.ts';
 import { Issues, enumList, groupId, integerInRange, keyList, knownQuery } from '../lib/http/validate.ts';
-import { prefetch, tencentClient } from '../lib/services.ts';
 
 const ROUTE = '/v1/groups/{groupId}/members';
 const QUERY = ['limit', 'offset', 'fields', 'roles', 'customFields'] as const;
-const pageSize = readTencentConfig().memberPageSize;
-prefetch(() => tencentClient().warm());
 
-export const handler = httpHandler(async ({ event, deadline }) => {
+export const handler = httpFunction(() => composeTencentApi(process.env), async ({ event, deadline }, { tencent, memberPageSize }) => {
   const issues = new Issues();
   const id = groupId(rawPathParam(event, 'groupId', ROUTE), issues);
   const query = knownQuery(event.queryStringParameters, QUERY, issues);
@@ -21,10 +18,10 @@ export const handler = httpHandler(async ({ event, deadline }) => {
   const customFields = keyList(query.customFields, 'customFields', 20, issues);
   issues.throwIfAny();
   const page = await fetchMembers(
-    tencentClient(),
+    tencent,
     { groupId: id as string, limit: limit as number, offset: offset as number, fields, roles, customFields },
     deadline,
-    { pageSize },
+    { pageSize: memberPageSize },
   );
   return { body: page };
 });

@@ -14,10 +14,13 @@ export class Deadline {
     return new Deadline(clock() + Math.max(0, ms), clock);
   }
 
-  /** From a Lambda context: what Lambda grants minus a reserve for answering, capped by our own budget. */
-  static forInvocation(remainingMs: number | undefined, budgetMs: number, reserveMs: number): Deadline {
-    const lambdaLeft = remainingMs === undefined ? budgetMs : remainingMs - reserveMs;
-    return Deadline.after(Math.min(budgetMs, lambdaLeft));
+  /**
+   * From a Lambda context: what Lambda grants minus a reserve for answering, capped by our own
+   * budget when one is set. Outside Lambda (no remaining time to read) the budget, or 8 s.
+   */
+  static forInvocation(remainingMs: number | undefined, budgetMs: number | undefined, reserveMs: number): Deadline {
+    const lambdaLeft = remainingMs === undefined ? (budgetMs ?? 8000) : remainingMs - reserveMs;
+    return Deadline.after(Math.min(budgetMs ?? Number.POSITIVE_INFINITY, lambdaLeft));
   }
 
   remainingMs(): number {

@@ -1,12 +1,18 @@
+import type { LogLevel } from './config/runtime.ts';
 import { redact } from './redact.ts';
 
 // One JSON object a line, so CloudWatch Logs Insights can query fields. Every line passes
 // through redact(): callers cannot forget it.
 
-type Level = 'debug' | 'info' | 'warn' | 'error';
+type Level = LogLevel;
 const rank: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-const threshold = (): number => rank[(process.env.LOG_LEVEL?.toLowerCase() as Level) ?? 'info'] ?? rank.info;
+// Set by each function's composition root from its configuration; info until then.
+let threshold = rank.info;
+
+export const setLogLevel = (level: LogLevel): void => {
+  threshold = rank[level];
+};
 
 let baseFields: Record<string, unknown> = {};
 
@@ -15,7 +21,7 @@ export const setLogContext = (fields: Record<string, unknown>): void => {
 };
 
 const write = (level: Level, message: string, fields?: Record<string, unknown>): void => {
-  if (rank[level] < threshold()) return;
+  if (rank[level] < threshold) return;
   const line = redact({ level, time: new Date().toISOString(), message, ...baseFields, ...fields });
   const text = JSON.stringify(line);
   if (level === 'error' || level === 'warn') process.stderr.write(`${text}\n`);

@@ -1,6 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { ApiError } from './errors.ts';
+import { ConfigError } from './config/env.ts';
 import { log } from './log.ts';
+import { UpstreamFailure } from './upstream/failure.ts';
 
 // Secrets are read from Secrets Manager, cached for a few minutes, and re-read on demand when
 // an upstream rejects our signature, so a rotated key is picked up without a redeploy.
@@ -94,9 +95,7 @@ export class SecretCache<T> {
       raw = await this.options.source.read(this.options.secretId, AbortSignal.timeout(4000));
     } catch (error) {
       log.error('secret could not be read', { secretId: this.options.secretId, error: errorSummary(error) });
-      throw new ApiError('UPSTREAM_ERROR', 'A credential needed for the upstream call could not be read.', {
-        upstream: { provider: 'aws-secrets-manager', code: errorName(error), info: 'GetSecretValue failed' },
-      });
+      throw new UpstreamFailure('unavailable', 'aws-secrets-manager', errorName(error), 'GetSecretValue failed');
     }
     const value = this.options.parse(raw);
     this.version += 1;
@@ -116,17 +115,13 @@ export const parseJsonSecret = <K extends string>(secretName: string, fields: re
   try {
     parsed = JSON.parse(raw);
   } catch {
-    log.error('secret is not JSON', { secret: secretName });
-    throw new ApiError('INTERNAL', 'The service is misconfigured.');
+    throw new ConfigError(`the ${secretName} secret is not JSON`);
   }
   const record = (parsed !== null && typeof parsed === 'object' ? parsed : {}) as Record<string, unknown>;
   const missing = fields.filter((field) => {
     const value = record[field];
     return !((typeof value === 'string' && value.trim() !== '') || (typeof value === 'number' && Number.isFinite(value)));
   });
-  if (missing.length > 0) {
-    log.error('secret is missing fields', { secret: secretName, missing });
-    throw new ApiError('INTERNAL', 'The service is misconfigured.');
-  }
+  if (missing.length > 0) throw new ConfigError(`the ${secretName} secret is missing ${missing.join(', ')}`);
   return Object.fromEntries(fields.map((field) => [field, String(record[field]).trim()])) as Record<K, string>;
 };

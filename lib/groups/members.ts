@@ -1,6 +1,6 @@
 import type { Deadline } from '../deadline.ts';
 import type { TencentChatClient } from '../tencent/client.ts';
-import { UpstreamFailure } from '../upstream/failure.ts';
+import { UpstreamFailure, isFailureOfKind } from '../upstream/failure.ts';
 
 export const MEMBER_FIELDS = ['role', 'joinTime', 'msgSeq', 'msgFlag', 'lastSendMsgTime', 'shutUpUntil', 'nameCard'] as const;
 export type MemberField = (typeof MEMBER_FIELDS)[number];
@@ -44,8 +44,6 @@ export interface MemberFetchOptions {
   /** Upstream calls in flight at once while filling one request. */
   concurrency?: number;
 }
-
-const TOO_LARGE = 10018;
 
 /** Converts one upstream member; fields not asked for stay absent even if upstream sent them. */
 export const toMember = (raw: Record<string, unknown>, fields: readonly MemberField[] | undefined): Member => {
@@ -100,14 +98,14 @@ export const fetchMembers = async (
 
   const fetchRange = async (offset: number, limit: number): Promise<Record<string, unknown>[]> => {
     try {
-      const answer = await client.call('get_group_member_info', { ...baseBody, Limit: limit, Offset: offset }, deadline, [TOO_LARGE]);
+      const answer = await client.call('get_group_member_info', { ...baseBody, Limit: limit, Offset: offset }, deadline);
       if (typeof answer.MemberNum === 'number') memberCount = answer.MemberNum;
       if (!Array.isArray(answer.MemberList)) {
         throw new UpstreamFailure('bad-response', 'tencent-im', 'BAD_ANSWER', 'MemberList is missing');
       }
       return answer.MemberList as Record<string, unknown>[];
     } catch (error) {
-      if (!(error instanceof UpstreamFailure) || error.code !== TOO_LARGE || limit <= 1) throw error;
+      if (!isFailureOfKind(error, 'answer-too-large') || limit <= 1) throw error;
       const half = Math.ceil(limit / 2);
       smallestSplit = Math.min(smallestSplit, half);
       // Halves run one after the other: the first tells whether the second is past the end.

@@ -1,16 +1,17 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { readRuntimeConfig } from '../config.ts';
+import type { RuntimeConfig } from '../config/runtime.ts';
+import { ConfigError } from '../config/env.ts';
 import { Deadline } from '../deadline.ts';
-import { ApiError } from '../errors.ts';
 import { log } from '../log.ts';
-import { UpstreamFailure } from '../upstream/failure.ts';
-import { upstreamToApiError } from '../upstream/to-api-error.ts';
+import { ApiError } from './api-error.ts';
 import { chooseRequestId } from './request-id.ts';
 import { errorResponse, jsonResponse } from './response.ts';
+import { toApiError } from './to-api-error.ts';
 
 // The one HTTP wrapper every endpoint uses: request ID, time budget, access log, and the
-// mapping of every error to the contract's JSON body. Handlers return data or throw ApiError.
+// mapping of every error to the contract's JSON body. Handlers return data, or throw ApiError
+// for bad input; whatever the library below throws is mapped once, by toApiError.
 
 export interface HttpRequest {
   event: APIGatewayProxyEventV2;
@@ -27,8 +28,6 @@ type HttpContext = Context & { requestId: string; startedAt: number };
 type Event = APIGatewayProxyEventV2;
 type Result = APIGatewayProxyStructuredResultV2;
 
-const runtime = readRuntimeConfig();
-
 const requestContext = (): middy.MiddlewareObj<Event, Result, Error, HttpContext> => ({
   before: (request) => {
     request.context.startedAt = Date.now();
@@ -38,14 +37,10 @@ const requestContext = (): middy.MiddlewareObj<Event, Result, Error, HttpContext
 
 const toErrorResponse = (): middy.MiddlewareObj<Event, Result, Error, HttpContext> => ({
   onError: (request) => {
-    const error = request.error instanceof UpstreamFailure ? upstreamToApiError(request.error) : request.error;
     const requestId = request.context.requestId ?? chooseRequestId(request.event?.headers, request.context.awsRequestId);
-    if (error instanceof ApiError) {
-      request.response = errorResponse(error, requestId);
-      return;
-    }
-    log.error('unhandled error', { requestId, error });
-    request.response = errorResponse(new ApiError('INTERNAL', 'An internal error occurred.'), requestId);
+    const apiError = toApiError(request.error);
+    if (!apiError || request.error instanceof ConfigError) log.error('unhandled error', { requestId, error: request.error });
+    request.response = errorResponse(apiError ?? new ApiError('INTERNAL', 'An internal error occurred.'), requestId);
   },
 });
 
@@ -54,7 +49,7 @@ const finishResponse = (): middy.MiddlewareObj<Event, Result, Error, HttpContext
     const response = request.response ?? errorResponse(new ApiError('INTERNAL', 'An internal error occurred.'), request.context.requestId);
     response.headers = { ...response.headers, 'x-request-id': request.context.requestId };
     request.response = response;
-    const code = request.error instanceof ApiError ? request.error.code : request.error ? 'INTERNAL' : undefined;
+    const code = request.error ? (toApiError(request.error)?.code ?? 'INTERNAL') : undefined;
     log.info('request', {
       requestId: request.context.requestId,
       method: request.event.requestContext?.http?.method,
@@ -67,13 +62,32 @@ const finishResponse = (): middy.MiddlewareObj<Event, Result, Error, HttpContext
   return { after: finish, onError: finish };
 };
 
-export const httpHandler = (handle: (request: HttpRequest) => Promise<HttpAnswer>) =>
-  middy<Event, Result, Error, HttpContext>()
+/**
+ * The Lambda handler of one HTTP function. `compose` is the function's composition root, run once
+ * at init; if its configuration is invalid the error is logged once and every request answers the
+ * contract's INTERNAL error (never API Gateway's bare 500) until the deployment is fixed.
+ */
+export const httpFunction = <Root extends { runtime: RuntimeConfig }>(
+  compose: () => Root,
+  handle: (request: HttpRequest, root: Root) => Promise<HttpAnswer>,
+) => {
+  let root: Root | undefined;
+  let initError: unknown;
+  try {
+    root = compose();
+  } catch (error) {
+    initError = error;
+    log.error('configuration is invalid; every request answers INTERNAL until it is fixed', { error });
+  }
+  return middy<Event, Result, Error, HttpContext>()
     .use(requestContext())
     .use(finishResponse())
     .use(toErrorResponse())
     .handler(async (event, context) => {
+      if (!root) throw initError;
+      const { runtime } = root;
       const deadline = Deadline.forInvocation(context.getRemainingTimeInMillis?.(), runtime.requestBudgetMs, runtime.answerReserveMs);
-      const answer = await handle({ event, requestId: context.requestId, deadline });
+      const answer = await handle({ event, requestId: context.requestId, deadline }, root);
       return jsonResponse(answer.statusCode ?? 200, answer.body);
     });
+};

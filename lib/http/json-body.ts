@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { ApiError, invalidArgument } from '../errors.ts';
+import { ApiError, invalidArgument } from './api-error.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 

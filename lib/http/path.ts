@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { invalidArgument } from '../errors.ts';
+import { invalidArgument } from './api-error.ts';
 
 /**
  * A path parameter as the caller sent it, decoded by us. API Gateway's own pathParameters are

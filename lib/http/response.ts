@@ -1,5 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { ApiError } from '../errors.ts';
+import { ApiError } from './api-error.ts';
 
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 

@@ -1,5 +1,4 @@
-import type { FieldIssue } from '../errors.ts';
-import { invalidArgument } from '../errors.ts';
+import { type FieldIssue, invalidArgument } from './api-error.ts';
 
 // Validators for path, query and body values. Each returns the parsed value or records an
 // issue, so one answer can list every problem of a request at once.
@@ -35,6 +34,12 @@ export const roomId = (value: string, issues: Issues, field = 'roomId'): string 
 
 export const appId = (value: string, issues: Issues, field = 'appId'): string | undefined =>
   ROOM_ID.test(value) ? value : issues.add(field, 'must be 1-128 characters of A-Z, a-z, 0-9, @ . _ -');
+
+/** The `appId` query value, else the configured default; an issue when there is neither. */
+export const appIdOrDefault = (raw: string | undefined, defaultAppId: string | undefined, issues: Issues): string | undefined => {
+  if (raw !== undefined) return appId(raw, issues);
+  return defaultAppId ?? issues.add('appId', 'is required: no default RTC AppId is configured');
+};
 
 const DIGITS = /^[0-9]{1,10}$/;
 export const integerInRange = (

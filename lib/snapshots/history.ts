@@ -2,7 +2,9 @@ import type { SnapshotRecord, SnapshotStore } from './store.ts';
 
 // History of one target: a page of points, oldest first, and stats over the whole range. The
 // stats are computed on the first page (one pass over the range) and carried in the cursor,
-// so later pages cost one Query each and agree with the first.
+// so later pages cost one Query each and agree with the first. Whether more points follow is
+// read from the table each time (one point past the page), never counted ahead: a count in the
+// cursor would go stale as the snapshot run keeps writing into the range.
 
 export interface HistoryStats {
   samples: number;
@@ -19,8 +21,6 @@ export interface HistoryCursor {
   to: number;
   /** `at` of the last point already returned */
   after: number;
-  /** points of the range not yet returned */
-  remaining: number;
   stats: HistoryStats;
 }
 
@@ -85,10 +85,10 @@ export const readHistory = async (
 ): Promise<HistoryPage> => {
   const { key, from, to, limit, cursor, signal } = query;
   if (cursor) {
-    const records = await readPage(store, key, from, to, limit, cursor.after, signal);
-    const remaining = Math.max(0, cursor.remaining - records.length);
+    const read = await readPage(store, key, from, to, limit + 1, cursor.after, signal);
+    const records = read.slice(0, limit);
     const last = records[records.length - 1];
-    return { records, stats: cursor.stats, next: remaining > 0 && last ? { ...cursor, after: last.at, remaining } : null };
+    return { records, stats: cursor.stats, next: read.length > limit && last ? { ...cursor, after: last.at } : null };
   }
   const stats = new StatsAccumulator();
   const records: SnapshotRecord[] = [];
@@ -105,7 +105,7 @@ export const readHistory = async (
   } while (after !== undefined);
   const result = stats.result();
   const last = records[records.length - 1];
-  return { records, stats: result, next: total > records.length && last ? { key, from, to, after: last.at, remaining: total - records.length, stats: result } : null };
+  return { records, stats: result, next: total > records.length && last ? { key, from, to, after: last.at, stats: result } : null };
 };
 
 export const encodeCursor = (cursor: HistoryCursor): string => Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
@@ -119,13 +119,26 @@ export const decodeCursor = (text: string, key: string): HistoryCursor | undefin
   } catch {
     return undefined;
   }
-  const cursor = parsed as Partial<HistoryCursor>;
-  const isCount = (value: unknown) => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-  const stats = cursor?.stats as Partial<HistoryStats> | undefined;
-  if (!cursor || typeof cursor !== 'object' || cursor.key !== key || !isCount(cursor.from) || !isCount(cursor.to) || !isCount(cursor.after) ||
-    !isCount(cursor.remaining) || !stats || typeof stats !== 'object' || !isCount(stats.samples) || !isCount(stats.gaps) ||
-    (cursor.after as number) < (cursor.from as number) || (cursor.after as number) > (cursor.to as number)) {
-    return undefined;
-  }
-  return cursor as HistoryCursor;
+  const cursor = parsed as Partial<HistoryCursor> | null;
+  if (!cursor || typeof cursor !== 'object' || cursor.key !== key) return undefined;
+  const { from, to, after, stats } = cursor;
+  if (!isCount(from) || !isCount(to) || !isCount(after) || after < from || after > to || !isStats(stats)) return undefined;
+  return { key, from, to, after, stats };
+};
+
+const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+const isNullableNumber = (value: unknown): boolean => value === null || (typeof value === 'number' && Number.isFinite(value));
+
+/** The stats carried from the first page, checked field by field: a cursor is caller input. */
+const isStats = (value: unknown): value is HistoryStats => {
+  if (value === null || typeof value !== 'object') return false;
+  const stats = value as Record<string, unknown>;
+  const keys = Object.keys(stats).sort().join();
+  if (keys !== 'avg,gaps,min,peak,peakAt,samples') return false;
+  const { samples, gaps, peak, peakAt, min, avg } = stats;
+  if (!isCount(samples) || !isCount(gaps) || !isNullableNumber(peak) || !isNullableNumber(min) || !isNullableNumber(avg)) return false;
+  if (peakAt !== null && (typeof peakAt !== 'string' || Number.isNaN(Date.parse(peakAt)))) return false;
+  // Either there were samples and every figure is set, or there were none and none is.
+  const figures = [peak, peakAt, min, avg];
+  return samples > 0 ? figures.every((figure) => figure !== null) : figures.every((figure) => figure === null);
 };

@@ -1,33 +1,12 @@
 import type { Deadline } from '../deadline.ts';
-import { ApiError } from '../errors.ts';
 import { log } from '../log.ts';
-import { type HistoryCursor, type HistoryPage, encodeCursor, readHistory } from './history.ts';
+import { type HistoryCursor, encodeCursor, readHistory } from './history.ts';
 import type { SnapshotRecord, SnapshotStore } from './store.ts';
 
 /**
- * readHistory inside the request's time budget. The table is our own dependency, not an
- * upstream provider, but from the caller's side it fails the same way: UPSTREAM_TIMEOUT when it
- * does not answer in time, UPSTREAM_ERROR (provider aws-dynamodb) when it fails.
+ * The part of a history answer both history endpoints share: range, points, stats and cursor,
+ * read inside the request's time budget (a read cut short comes out as a 'timeout' failure).
  */
-export const readHistoryWithin = async (
-  store: SnapshotStore,
-  query: { key: string; from: number; to: number; limit: number; cursor?: HistoryCursor },
-  valueOf: (record: SnapshotRecord) => number | undefined,
-  deadline: Deadline,
-): Promise<HistoryPage> => {
-  const signal = AbortSignal.timeout(Math.max(1, deadline.remainingMs()));
-  try {
-    return await readHistory(store, { ...query, signal }, valueOf);
-  } catch (error) {
-    const name = error instanceof Error ? error.name : 'Error';
-    log.error('snapshot table read failed', { key: query.key, error });
-    const upstream = { provider: 'aws-dynamodb' as const, code: name, info: 'Query on the snapshot table failed' };
-    if (signal.aborted) throw new ApiError('UPSTREAM_TIMEOUT', 'The snapshot table did not answer in time.', { upstream });
-    throw new ApiError('UPSTREAM_ERROR', 'The snapshot table could not be read.', { upstream });
-  }
-};
-
-/** The part of a history answer both history endpoints share: range, points, stats and cursor. */
 export const historyAnswer = async <P>(
   store: SnapshotStore,
   query: { key: string; from: number; to: number; limit: number; cursor?: HistoryCursor | undefined },
@@ -35,8 +14,15 @@ export const historyAnswer = async <P>(
   toPoint: (record: SnapshotRecord) => P,
   deadline: Deadline,
 ) => {
-  const { cursor, ...rest } = query;
-  const page = await readHistoryWithin(store, { ...rest, ...(cursor ? { cursor } : {}) }, valueOf, deadline);
+  const { cursor, ...range } = query;
+  const signal = AbortSignal.timeout(Math.max(1, deadline.remainingMs()));
+  let page: Awaited<ReturnType<typeof readHistory>>;
+  try {
+    page = await readHistory(store, { ...range, ...(cursor ? { cursor } : {}), signal }, valueOf);
+  } catch (error) {
+    log.error('snapshot table read failed', { key: query.key, error });
+    throw error;
+  }
   return {
     from: new Date(query.from).toISOString(),
     to: new Date(query.to).toISOString(),

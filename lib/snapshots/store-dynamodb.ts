@@ -1,12 +1,16 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { Deadline } from '../deadline.ts';
+import { UpstreamFailure } from '../upstream/failure.ts';
+import { type RetryPolicy, retrying } from '../upstream/retry.ts';
 import type { RangePage, SnapshotRecord, SnapshotStore } from './store.ts';
 
 // DynamoDB adapter. The SDK honours AWS_ENDPOINT_URL_DYNAMODB, which is how local runs and
 // tests reach dynalite. Items: { pk, at, onlineCount | totalUsers + totalInvisibleUsers | gap, expiresAt }.
+// Whatever fails comes out as an UpstreamFailure of provider aws-dynamodb.
 
 const BATCH_SIZE = 25;
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const GAP_WRITERS = 8;
 
 export interface DynamoStoreOptions {
   tableName: string;
@@ -36,51 +40,72 @@ const fromItem = (item: Record<string, unknown>): SnapshotRecord => {
   return record;
 };
 
-const isConditionFailure = (error: unknown): boolean => error instanceof ConditionalCheckFailedException;
+// The SDK already retries a few times; a DynamoDB outage or a throttled table can last longer than
+// that. Writes keep trying through the shared retry helper until they succeed or the run's write
+// deadline passes: no attempt limit of their own, only time.
+const WRITE_POLICY: RetryPolicy = { maxAttempts: Number.POSITIVE_INFINITY, baseDelayMs: 100, maxDelayMs: 5000 };
 
-/**
- * The SDK already retries a few times; a DynamoDB outage can last longer than that. Writes keep
- * trying, with jittered backoff, until they succeed or the run's write deadline passes.
- */
-const untilWritten = async <T>(write: () => Promise<T>, giveUpAt: number, clock: () => number): Promise<T> => {
-  for (let round = 0; ; round += 1) {
-    try {
-      return await write();
-    } catch (error) {
-      if (isConditionFailure(error) || clock() >= giveUpAt) throw error;
-      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-      if (status !== undefined && status >= 400 && status < 500 && !/Throttl|LimitExceeded/.test((error as Error).name)) throw error;
-      await sleep(Math.min(giveUpAt - clock(), Math.random() * Math.min(5000, 100 * 2 ** round)));
-    }
-  }
+// 400s that only say "not now": throughput, request rate and throttling.
+const THROTTLED = /Throttl|LimitExceeded|ProvisionedThroughputExceeded|RequestLimitExceeded/;
+
+/** A write worth trying again: the service failed or throttled us, or it could not be reached. */
+export const isRetryableWrite = (error: unknown): boolean => {
+  if (error instanceof UnprocessedItems) return true;
+  if (error instanceof ConditionalCheckFailedException) return false;
+  const name = error instanceof Error ? error.name : '';
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  if (THROTTLED.test(name)) return true;
+  return status === undefined || status >= 500;
 };
 
+/** Part of a batch DynamoDB did not take yet; the retry sends only that part. */
+class UnprocessedItems extends Error {
+  constructor(count: number) {
+    super(`${count} items of a batch were not processed`);
+    this.name = 'UnprocessedItems';
+  }
+}
+
+const asFailure = (error: unknown, info: string, aborted = false): UpstreamFailure => {
+  if (error instanceof UpstreamFailure) return error;
+  const name = error instanceof Error ? error.name : 'Error';
+  return new UpstreamFailure(aborted ? 'timeout' : 'unavailable', 'aws-dynamodb', name, info);
+};
+
+type WriteRequest = { PutRequest: { Item: Record<string, unknown> } };
+
 export class DynamoSnapshotStore implements SnapshotStore {
-  private readonly options: Required<DynamoStoreOptions>;
+  private readonly tableName: string;
+  private readonly retentionDays: number;
+  private readonly client: DynamoDBDocumentClient;
+  private readonly clock: () => number;
 
   constructor(options: DynamoStoreOptions) {
-    this.options = { client: options.client ?? documentClient(), clock: Date.now, ...options } as Required<DynamoStoreOptions>;
+    this.tableName = options.tableName;
+    this.retentionDays = options.retentionDays;
+    this.client = options.client ?? documentClient();
+    this.clock = options.clock ?? Date.now;
   }
 
   private expiresAt(record: SnapshotRecord): number {
-    return Math.floor(record.at / 1000) + this.options.retentionDays * 86_400;
+    return Math.floor(record.at / 1000) + this.retentionDays * 86_400;
+  }
+
+  private untilWritten<T>(write: () => Promise<T>, giveUpAt: number): Promise<T> {
+    return retrying(write, { policy: WRITE_POLICY, deadline: new Deadline(giveUpAt, this.clock), isRetryable: isRetryableWrite });
   }
 
   async putSamples(records: SnapshotRecord[], giveUpAt: number): Promise<void> {
     for (let start = 0; start < records.length; start += BATCH_SIZE) {
-      let pending = records.slice(start, start + BATCH_SIZE).map((record) => ({ PutRequest: { Item: toItem(record, this.expiresAt(record)) } }));
-      // DynamoDB may accept part of a batch; the rest is retried with backoff until written.
-      for (let round = 0; pending.length > 0; round += 1) {
-        if (round > 0) {
-          if (this.options.clock() >= giveUpAt) throw new Error(`${pending.length} snapshot items could not be written before the deadline`);
-          await sleep(Math.min(2000, 50 * 2 ** round) * Math.random());
-        }
-        const batch = pending;
-        const answer = await untilWritten(
-          () => this.options.client.send(new BatchWriteCommand({ RequestItems: { [this.options.tableName]: batch } })),
-          giveUpAt, this.options.clock,
-        );
-        pending = (answer.UnprocessedItems?.[this.options.tableName] ?? []) as typeof pending;
+      let pending: WriteRequest[] = records.slice(start, start + BATCH_SIZE).map((record) => ({ PutRequest: { Item: toItem(record, this.expiresAt(record)) } }));
+      try {
+        await this.untilWritten(async () => {
+          const answer = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }));
+          pending = (answer.UnprocessedItems?.[this.tableName] ?? []) as WriteRequest[];
+          if (pending.length > 0) throw new UnprocessedItems(pending.length);
+        }, giveUpAt);
+      } catch (error) {
+        throw asFailure(error, `${pending.length} snapshot items could not be written before the deadline`);
       }
     }
   }
@@ -88,37 +113,41 @@ export class DynamoSnapshotStore implements SnapshotStore {
   async putGapsIfAbsent(records: SnapshotRecord[], giveUpAt: number): Promise<number> {
     let written = 0;
     const queue = [...records];
-    const worker = async () => {
-      for (let record = queue.shift(); record; record = queue.shift()) {
-        if (this.options.clock() >= giveUpAt) throw new Error('gaps could not be written before the deadline');
-        const gap = record;
-        try {
-          await untilWritten(() => this.options.client.send(new PutCommand({
-            TableName: this.options.tableName,
-            Item: toItem(gap, this.expiresAt(gap)),
-            ConditionExpression: 'attribute_not_exists(pk)',
-          })), giveUpAt, this.options.clock);
-          written += 1;
-        } catch (error) {
-          if (!isConditionFailure(error)) throw error;
-        }
+    const writeOne = async (gap: SnapshotRecord): Promise<void> => {
+      try {
+        await this.untilWritten(() => this.client.send(new PutCommand({
+          TableName: this.tableName,
+          Item: toItem(gap, this.expiresAt(gap)),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        })), giveUpAt);
+        written += 1;
+      } catch (error) {
+        // Something is stored for this tick already: a sample, or the same gap from another run.
+        if (!(error instanceof ConditionalCheckFailedException)) throw asFailure(error, 'gaps could not be written before the deadline');
       }
     };
-    await Promise.all(Array.from({ length: Math.min(8, records.length) }, worker));
+    const worker = async () => {
+      for (let gap = queue.shift(); gap; gap = queue.shift()) await writeOne(gap);
+    };
+    await Promise.all(Array.from({ length: Math.min(GAP_WRITERS, records.length) }, worker));
     return written;
   }
 
   async queryRange(key: string, fromMs: number, toMs: number, options: { limit?: number; startAfter?: number; signal?: AbortSignal }): Promise<RangePage> {
-    const answer = await this.options.client.send(new QueryCommand({
-      TableName: this.options.tableName,
-      KeyConditionExpression: 'pk = :pk AND #at BETWEEN :from AND :to',
-      ExpressionAttributeNames: { '#at': 'at' },
-      ExpressionAttributeValues: { ':pk': key, ':from': fromMs, ':to': toMs },
-      ScanIndexForward: true,
-      ...(options.limit ? { Limit: options.limit } : {}),
-      ...(options.startAfter !== undefined ? { ExclusiveStartKey: { pk: key, at: options.startAfter } } : {}),
-    }), options.signal ? { abortSignal: options.signal } : {});
-    const records = (answer.Items ?? []).map(fromItem);
-    return { records, lastAt: answer.LastEvaluatedKey ? Number(answer.LastEvaluatedKey.at) : undefined };
+    try {
+      const answer = await this.client.send(new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND #at BETWEEN :from AND :to',
+        ExpressionAttributeNames: { '#at': 'at' },
+        ExpressionAttributeValues: { ':pk': key, ':from': fromMs, ':to': toMs },
+        ScanIndexForward: true,
+        ...(options.limit ? { Limit: options.limit } : {}),
+        ...(options.startAfter !== undefined ? { ExclusiveStartKey: { pk: key, at: options.startAfter } } : {}),
+      }), options.signal ? { abortSignal: options.signal } : {});
+      const records = (answer.Items ?? []).map(fromItem);
+      return { records, lastAt: answer.LastEvaluatedKey ? Number(answer.LastEvaluatedKey.at) : undefined };
+    } catch (error) {
+      throw asFailure(error, 'Query on the snapshot table failed', options.signal?.aborted === true);
+    }
   }
 }

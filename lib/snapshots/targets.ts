@@ -32,9 +32,9 @@ export const uniqueTargets = (targets: Target[]): Target[] => {
   return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, target]) => target);
 };
 
-/** `SNAPSHOT_ROOM_IDS` entries are `roomId` (the default AppId) or `appId:roomId`. */
-export const parseRoomList = (raw: string | undefined, defaultAppId: string | undefined): Target[] =>
-  (raw ?? '').split(',').map((entry) => entry.trim()).filter(Boolean).map((entry) => {
+/** Configured room entries are `roomId` (the default AppId) or `appId:roomId`. */
+export const parseRoomList = (entries: readonly string[], defaultAppId: string | undefined): Target[] =>
+  entries.map((entry) => {
     const colon = entry.indexOf(':');
     const appId = colon > 0 ? entry.slice(0, colon) : defaultAppId;
     const roomId = colon > 0 ? entry.slice(colon + 1) : entry;
@@ -42,5 +42,4 @@ export const parseRoomList = (raw: string | undefined, defaultAppId: string | un
     return { kind: 'room', appId, roomId } as const;
   });
 
-export const parseGroupList = (raw: string | undefined): Target[] =>
-  (raw ?? '').split(',').map((entry) => entry.trim()).filter(Boolean).map((groupId) => ({ kind: 'group', groupId }) as const);
+export const parseGroupList = (entries: readonly string[]): Target[] => entries.map((groupId) => ({ kind: 'group', groupId }) as const);

@@ -6,9 +6,8 @@ import { parseJsonObject, type RawResponse, sendWithinBudget } from '../upstream
 import { resilientCall } from '../upstream/resilient-call.ts';
 import type { RateGate } from '../upstream/rate-gate.ts';
 import type { RetryPolicy } from '../upstream/retry.ts';
-import { asApiError } from '../upstream/to-api-error.ts';
 import type { TencentCredentials } from './credentials.ts';
-import { tencentFailure, tencentRejection } from './failures.ts';
+import { tencentFailure } from './failures.ts';
 import type { UserSigCache } from './usersig.ts';
 
 export const TENCENT_APIS = {
@@ -30,7 +29,7 @@ export interface TencentChatClientOptions {
   rateGates?: Partial<Record<TencentApi, RateGate>>;
 }
 
-/** Thrown for answers with ErrorCode != 0 that are the caller's to interpret (e.g. 10018). */
+/** The fields of an answer whose ErrorCode is 0. */
 export type TencentAnswer = Record<string, unknown>;
 
 const freshRandom = (): number => randomBytes(4).readUInt32BE(0);
@@ -53,19 +52,9 @@ export class TencentChatClient {
   /**
    * Calls a Tencent Chat REST API and returns its answer when ErrorCode is 0. Transient failures are
    * retried with backoff inside the deadline; an expired UserSig is regenerated, and any other
-   * signature rejection re-reads the secret, each once per call. Failures come out as ApiError,
-   * except codes listed in `passThrough`, which come out as UpstreamFailure for the caller to handle.
+   * signature rejection re-reads the secret, each once per call. Failures come out as UpstreamFailure.
    */
-  async call(api: TencentApi, body: object, deadline: Deadline, passThrough: readonly number[] = []): Promise<TencentAnswer> {
-    try {
-      return await this.callWithAuthRecovery(api, body, deadline);
-    } catch (error) {
-      if (error instanceof UpstreamFailure && passThrough.includes(Number(error.code))) throw error;
-      throw asApiError(error, tencentRejection);
-    }
-  }
-
-  private callWithAuthRecovery(api: TencentApi, body: object, deadline: Deadline): Promise<TencentAnswer> {
+  call(api: TencentApi, body: object, deadline: Deadline): Promise<TencentAnswer> {
     return resilientCall({
       operation: api,
       secrets: this.options.secrets,

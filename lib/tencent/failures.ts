@@ -1,33 +1,29 @@
-import { ApiError } from '../errors.ts';
-import { UpstreamFailure, type FailureKind } from '../upstream/failure.ts';
+import { type FailureKind, UpstreamFailure } from '../upstream/failure.ts';
 
-// How a Tencent Chat ErrorCode is treated. Public codes are 60000-79999; API codes are 1xxxx.
+// What a Tencent Chat ErrorCode means, in the provider-neutral kinds of lib/upstream/failure.ts.
+// Public codes are 60000-79999; API codes are 1xxxx.
 const RATE_LIMIT_CODES = new Set([60007, 60011, 60018, 60019, 10006]);
 const AUTH_CODES = new Set([10001, 60004, 60005, 60010, 60026]);
+const API_CODES: Record<number, FailureKind> = {
+  10002: 'server',
+  10004: 'invalid-argument',
+  10007: 'unsupported-group-type',
+  10010: 'group-not-found',
+  10015: 'invalid-group-id',
+  10018: 'answer-too-large',
+};
 
-export const tencentFailureKind = (errorCode: number): FailureKind => {
-  if (errorCode === 10002) return 'server';
+// Tencent documents the five-admin limit of a live-stream group but no code of its own for it:
+// it comes back as 10004 (invalid parameter) with an ErrorInfo that says so.
+const isAdminLimit = (errorCode: number, errorInfo: string): boolean =>
+  errorCode === 10004 && /admin/i.test(errorInfo) && /(limit|exceed|max|more than)/i.test(errorInfo);
+
+export const tencentFailureKind = (errorCode: number, errorInfo = ''): FailureKind => {
+  if (isAdminLimit(errorCode, errorInfo)) return 'admin-limit';
   if (RATE_LIMIT_CODES.has(errorCode)) return 'rate-limited';
   if (AUTH_CODES.has(errorCode) || (errorCode >= 70000 && errorCode < 80000)) return 'auth';
-  return 'rejected';
+  return API_CODES[errorCode] ?? 'rejected';
 };
 
 export const tencentFailure = (errorCode: number, errorInfo: string): UpstreamFailure =>
-  new UpstreamFailure(tencentFailureKind(errorCode), 'tencent-im', errorCode, errorInfo);
-
-/** The contract error for an upstream refusal that retrying cannot fix. */
-export const tencentRejection = (failure: UpstreamFailure): ApiError => {
-  const upstream = { provider: failure.provider, code: failure.code, info: failure.info };
-  switch (failure.code) {
-    case 10004:
-      return new ApiError('INVALID_ARGUMENT', 'Tencent Chat rejected a parameter of the request.', { upstream });
-    case 10015:
-      return new ApiError('INVALID_GROUP_ID', 'Tencent Chat says the group ID is not valid.', { upstream });
-    case 10007:
-      return new ApiError('UNSUPPORTED_GROUP_TYPE', 'This operation works on live-stream (AVChatRoom) groups only.', { upstream });
-    case 10010:
-      return new ApiError('GROUP_NOT_FOUND', 'The group does not exist or has been disbanded.', { upstream });
-    default:
-      return new ApiError('UPSTREAM_ERROR', 'Tencent Chat refused the request.', { upstream });
-  }
-};
+  new UpstreamFailure(tencentFailureKind(errorCode, errorInfo), 'tencent-im', errorCode, errorInfo);

@@ -1,7 +1,10 @@
-import type { Provider } from '../errors.ts';
+// What went wrong below the HTTP edge, before anyone decides what it means to a caller. Every
+// client, the secret cache and the store throw these and nothing else; the HTTP edge turns a
+// failure into the contract's error (lib/http/to-api-error.ts) and the snapshot run into a gap
+// reason of its own (lib/snapshots/gap-reason.ts), so neither depends on the other's vocabulary.
 
-// What went wrong upstream, before it is turned into the contract's error. The kind decides
-// whether a retry can help; the provider's code decides which contract error it becomes.
+export type Provider = 'tencent-im' | 'volcengine-rtc' | 'aws-secrets-manager' | 'aws-dynamodb';
+
 export type FailureKind =
   | 'network' // no answer at the transport level: refused, reset, DNS
   | 'timeout' // no answer within the attempt's time
@@ -9,7 +12,14 @@ export type FailureKind =
   | 'bad-response' // an answer we cannot read: not JSON, wrong shape
   | 'rate-limited' // a frequency limit
   | 'auth' // signature, key, identity or region rejected
-  | 'rejected'; // the upstream refused this request for a reason of its own
+  | 'unavailable' // one of our own AWS dependencies failed after the SDK's own retries
+  | 'invalid-argument' // the upstream rejected a parameter
+  | 'invalid-group-id'
+  | 'unsupported-group-type' // the API works on live-stream (AVChatRoom) groups only
+  | 'group-not-found'
+  | 'admin-limit' // setting admins would pass the live-stream group's limit
+  | 'answer-too-large' // Tencent 10018: the caller should ask for less at once
+  | 'rejected'; // any other refusal of this request
 
 const TRANSIENT: ReadonlySet<FailureKind> = new Set(['network', 'timeout', 'server', 'bad-response', 'rate-limited']);
 
@@ -36,3 +46,6 @@ export class UpstreamFailure extends Error {
 }
 
 export const isTransientFailure = (error: unknown): boolean => error instanceof UpstreamFailure && error.transient;
+
+export const isFailureOfKind = (error: unknown, kind: FailureKind): error is UpstreamFailure =>
+  error instanceof UpstreamFailure && error.kind === kind;

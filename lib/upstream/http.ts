@@ -1,7 +1,7 @@
 import { UpstreamFailure } from './failure.ts';
 import type { RateGate } from './rate-gate.ts';
 import type { Deadline } from '../deadline.ts';
-import type { Provider } from '../errors.ts';
+import type { Provider } from './failure.ts';
 
 // Node's built-in fetch keeps connections alive per origin, so a warm Lambda reuses its TLS
 // sessions to the upstream; nothing to configure.

@@ -1,12 +1,14 @@
+import { sleep } from '../sleep.ts';
+
 // Keeps call starts under a rate the way the upstreams count it: evenly spaced, 3 % wider than
 // 1000/perSecond ms (no burst for the network to bunch up further, and room for the jitter it
 // adds), and never more than `perSecond` starts in any sliding second plus a small margin.
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const CATCH_UP_MS = 20;
 
 export class RateGate {
-  private readonly perSecond: number;
+  /** Starts allowed in any second; the snapshot plan sizes its ticks by the same number. */
+  readonly perSecond: number;
   private readonly spacingMs: number;
   private readonly windowMs: number;
   private readonly starts: number[] = [];

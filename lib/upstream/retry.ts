@@ -1,4 +1,5 @@
 import type { Deadline } from '../deadline.ts';
+import { sleep } from '../sleep.ts';
 
 export interface RetryPolicy {
   maxAttempts: number;
@@ -12,7 +13,6 @@ export const defaultRetryPolicy: RetryPolicy = { maxAttempts: 3, baseDelayMs: 10
 export const backoffDelayMs = (retryNumber: number, policy: RetryPolicy, random: () => number = Math.random): number =>
   Math.floor(random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retryNumber));
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 // An attempt needs at least this long to have a chance of an answer; sleeping into the last
 // few milliseconds of the budget only turns a clear upstream error into a vague timeout.

@@ -1,34 +1,13 @@
-import { ApiError } from '../errors.ts';
 import type { Deadline } from '../deadline.ts';
 import type { SecretCache } from '../secrets.ts';
-import { type FailureKind, UpstreamFailure } from '../upstream/failure.ts';
+import { UpstreamFailure } from '../upstream/failure.ts';
 import { parseJsonObject, sendWithinBudget } from '../upstream/http.ts';
 import { resilientCall } from '../upstream/resilient-call.ts';
 import type { RateGate } from '../upstream/rate-gate.ts';
 import type { RetryPolicy } from '../upstream/retry.ts';
-import { asApiError } from '../upstream/to-api-error.ts';
 import type { VolcSecret } from './credentials.ts';
+import { volcFailureKind } from './failures.ts';
 import { signRequest } from './signer.ts';
-
-const AUTH_CODES = new Set(['MissingAuthenticationToken', 'MissingSignature', 'InvalidTimestamp', 'InvalidAccessKey',
-  'SignatureDoesNotMatch', 'LackPolicy', 'AccessDenied', 'InvalidAuthorization', 'InvalidCredential', 'InvalidSecretToken']);
-const AUTH_CODE_NUMBERS = new Set([100003, 100005, 100006, 100009, 100010, 100012, 100013]);
-const SERVER_CODE_NUMBERS = new Set([100014, 100015, 100016]);
-
-export const volcFailureKind = (httpStatus: number, code: string, codeN: number): FailureKind => {
-  if (httpStatus === 429 || /LimitExceeded|Throttl/i.test(code) || codeN === 100018) return 'rate-limited';
-  if (AUTH_CODES.has(code) || AUTH_CODE_NUMBERS.has(codeN)) return 'auth';
-  if (httpStatus >= 500 || SERVER_CODE_NUMBERS.has(codeN) || /^Internal/.test(code)) return 'server';
-  return 'rejected';
-};
-
-const volcRejection = (failure: UpstreamFailure): ApiError => {
-  const upstream = { provider: failure.provider, code: failure.code, info: failure.info };
-  if (/^(Missing|Invalid)/.test(String(failure.code))) {
-    return new ApiError('INVALID_ARGUMENT', 'Volcengine RTC rejected a parameter of the request.', { upstream });
-  }
-  return new ApiError('UPSTREAM_ERROR', 'Volcengine RTC refused the request.', { upstream });
-};
 
 export interface VolcRtcClientOptions {
   baseUrl: string;
@@ -52,25 +31,16 @@ export class VolcRtcClient {
     await this.options.secrets.get();
   }
 
-  /** The AppId used when a caller names none. */
-  async defaultAppId(): Promise<string> {
-    return (await this.options.secrets.get()).value.rtcAppId;
-  }
-
   /** Calls a GET action; returns `Result`. Same retry and credential-recovery rules as the Tencent client. */
-  async get(action: string, version: string, params: Record<string, string>, deadline: Deadline): Promise<Record<string, unknown>> {
-    try {
-      return await resilientCall({
-        operation: action,
-        secrets: this.options.secrets,
-        deadline,
-        policy: this.options.retryPolicy,
-        attempt: (secret) => this.attempt({ Action: action, Version: version, ...params }, secret, deadline),
-        recoverCredentials: (_failure, rejectedVersion) => this.options.secrets.refresh(rejectedVersion).then(() => undefined),
-      });
-    } catch (error) {
-      throw asApiError(error, volcRejection);
-    }
+  get(action: string, version: string, params: Record<string, string>, deadline: Deadline): Promise<Record<string, unknown>> {
+    return resilientCall({
+      operation: action,
+      secrets: this.options.secrets,
+      deadline,
+      policy: this.options.retryPolicy,
+      attempt: (secret) => this.attempt({ Action: action, Version: version, ...params }, secret, deadline),
+      recoverCredentials: (_failure, rejectedVersion) => this.options.secrets.refresh(rejectedVersion).then(() => undefined),
+    });
   }
 
   private async attempt(query: Record<string, string>, secret: VolcSecret, deadline: Deadline): Promise<Record<string, unknown>> {

@@ -1,14 +1,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DEFAULT_CREDENTIALS, LOCAL_SECRET_NAMES } from '../../emulator/credentials.ts';
+import { DEFAULT_CREDENTIALS } from '../../emulator/credentials.ts';
 import { Deadline } from '../../lib/deadline.ts';
-import { createTencentClient } from '../../lib/services.ts';
+import { toApiError } from '../../lib/http/to-api-error.ts';
 import { runSnapshot } from '../../lib/snapshots/run.ts';
 import { DynamoSnapshotStore } from '../../lib/snapshots/store-dynamodb.ts';
 import { type Target, targetKey } from '../../lib/snapshots/targets.ts';
 import { callApi, emulator, emulatorUrl, expectContractError, groupPath } from '../support/http.ts';
 import { type FaultProxy, proxyControl, startFaultProxy } from '../support/fault-proxy.ts';
-import { atNextWindow, dynamoEndpoint, localStore, settings, snapshotClients, useLocalAws } from '../support/snapshots.ts';
+import { atNextWindow, coldTencentClient, dynamoEndpoint, localStore, runDependencies, snapshotProviders, useLocalAws } from '../support/snapshots.ts';
 
 // Production conditions, injected: the run loses no tick and the endpoints answer the
 // contract (or succeed after a bounded retry) within their budget.
@@ -47,19 +47,30 @@ const ticksOf = async (windowStart: number) =>
 
 describe('snapshot run under faults', () => {
   test('DynamoDB briefly unavailable: writes are retried and every tick is stored', async () => {
-    const clients = snapshotClients(100, 20);
+    const providers = snapshotProviders(100, 20);
     const windowStart = await atNextWindow(3);
     proxy.failNext(5);
-    const summary = await runSnapshot({ ...clients, store: storeThrough(proxy.url), settings: settings({ discovery: false, groups: [target] }) }, { index: 0, count: 1 });
+    const summary = await runSnapshot(runDependencies(providers, { store: storeThrough(proxy.url), settings: { discovery: false, groups: [target] } }), { index: 0, count: 1 });
     expect(summary.samplesWritten).toBe(3);
     expect(await ticksOf(windowStart)).toEqual([{ onlineCount: 11 }, { onlineCount: 11 }, { onlineCount: 11 }]);
   });
 
+  test('a throttled table (ProvisionedThroughputExceededException past the SDK retries): writes are retried and every tick is stored', async () => {
+    const providers = snapshotProviders(100, 20);
+    const windowStart = await atNextWindow(3);
+    // The SDK gives up after 4 attempts; the store's own retry must carry on through the rest.
+    proxy.failNext(9, 400, 'ProvisionedThroughputExceededException');
+    const summary = await runSnapshot(runDependencies(providers, { store: storeThrough(proxy.url), settings: { discovery: false, groups: [target] } }), { index: 0, count: 1 });
+    expect(summary.samplesWritten).toBe(3);
+    expect(proxy.failuresLeft()).toBe(0);
+    expect(await ticksOf(windowStart)).toEqual([{ onlineCount: 11 }, { onlineCount: 11 }, { onlineCount: 11 }]);
+  });
+
   test('a secret rotated mid-run: one recovery, no tick lost', async () => {
-    const clients = snapshotClients(100, 20);
+    const providers = snapshotProviders(100, 20);
     const windowStart = await atNextWindow(3);
     const rotation = new Promise((resolve) => setTimeout(resolve, 1300)).then(() => emulator.rotate({ tencent: { secretKey: 'rotated-mid-run' } }));
-    const summary = await runSnapshot({ ...clients, store: localStore(), settings: settings({ discovery: false, groups: [target] }) }, { index: 0, count: 1 });
+    const summary = await runSnapshot(runDependencies(providers, { store: localStore(), settings: { discovery: false, groups: [target] } }), { index: 0, count: 1 });
     await rotation;
     expect(summary.gapsByReason).toEqual({});
     expect(await ticksOf(windowStart)).toEqual([{ onlineCount: 11 }, { onlineCount: 11 }, { onlineCount: 11 }]);
@@ -72,19 +83,19 @@ describe('snapshot run under faults', () => {
     ['HTTP 502s', { httpStatus: 502, times: 2 }],
     ['system errors', { errorCode: 10002, times: 2 }],
   ])('%s during a run are recovered within the tick', async (_name, fault) => {
-    const clients = snapshotClients(100, 20);
-    await clients.tencent.warm();
+    const providers = snapshotProviders(100, 20);
+    await providers.tencent?.client.warm();
     const windowStart = await atNextWindow(3);
     await emulator.addFault({ target: 'tencent', api: 'get_online_member_num', ...fault });
-    await runSnapshot({ ...clients, store: localStore(), settings: settings({ discovery: false, groups: [target] }) }, { index: 0, count: 1 });
+    await runSnapshot(runDependencies(providers, { store: localStore(), settings: { discovery: false, groups: [target] } }), { index: 0, count: 1 });
     expect(await ticksOf(windowStart)).toEqual([{ onlineCount: 11 }, { onlineCount: 11 }, { onlineCount: 11 }]);
   });
 
   test('Secrets Manager down before the first read: every tick is a secrets-unavailable gap, none lost', async () => {
-    const clients = snapshotClients(100, 20); // fresh clients: nothing cached
+    const providers = snapshotProviders(100, 20); // fresh clients: nothing cached
     await emulator.addFault({ target: 'secrets', api: 'GetSecretValue', httpStatus: 500 });
     const windowStart = await atNextWindow(3);
-    const summary = await runSnapshot({ ...clients, store: localStore(), settings: settings({ discovery: false, groups: [target] }) }, { index: 0, count: 1 });
+    const summary = await runSnapshot(runDependencies(providers, { store: localStore(), settings: { discovery: false, groups: [target] } }), { index: 0, count: 1 });
     expect(summary.gapsByReason).toEqual({ 'secrets-unavailable': 3 });
     expect(await ticksOf(windowStart)).toEqual(['secrets-unavailable', 'secrets-unavailable', 'secrets-unavailable']);
   });
@@ -98,13 +109,12 @@ describe('endpoints under faults', () => {
   });
 
   test('Secrets Manager unavailable: a cold client answers 502 UPSTREAM_ERROR naming it, in bounded time, and recovers after', async () => {
-    const env = { TENCENT_SECRET_ID: LOCAL_SECRET_NAMES.tencent, TENCENT_BASE_URL: emulatorUrl() };
     await emulator.addFault({ target: 'secrets', api: 'GetSecretValue', httpStatus: 503 });
-    const cold = createTencentClient(env);
+    const cold = coldTencentClient();
     const started = Date.now();
-    await expect(cold.call('get_online_member_num', { GroupId: GROUP }, Deadline.after(5000))).rejects.toMatchObject({
-      code: 'UPSTREAM_ERROR', statusCode: 502, upstream: { provider: 'aws-secrets-manager' },
-    });
+    const failure = await cold.call('get_online_member_num', { GroupId: GROUP }, Deadline.after(5000)).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ kind: 'unavailable', provider: 'aws-secrets-manager' });
+    expect(toApiError(failure)).toMatchObject({ code: 'UPSTREAM_ERROR', statusCode: 502, upstream: { provider: 'aws-secrets-manager' } });
     expect(Date.now() - started).toBeLessThan(8000);
     await emulator.clearFaults();
     expect((await cold.call('get_online_member_num', { GroupId: GROUP }, Deadline.after(5000))).OnlineMemberNum).toBe(11);
@@ -112,7 +122,7 @@ describe('endpoints under faults', () => {
 
   test('Secrets Manager failing once is absorbed by the SDK retry', async () => {
     await emulator.addFault({ target: 'secrets', api: 'GetSecretValue', httpStatus: 500, times: 1 });
-    const cold = createTencentClient({ TENCENT_SECRET_ID: LOCAL_SECRET_NAMES.tencent, TENCENT_BASE_URL: emulatorUrl() });
+    const cold = coldTencentClient();
     expect((await cold.call('get_online_member_num', { GroupId: GROUP }, Deadline.after(5000))).OnlineMemberNum).toBe(11);
   });
 

@@ -5,7 +5,7 @@ import { type Target, inShard, targetKey } from '../../lib/snapshots/targets.ts'
 import type { SnapshotRecord } from '../../lib/snapshots/store.ts';
 import { DEFAULT_CREDENTIALS } from '../../emulator/credentials.ts';
 import { emulator, emulatorUrl } from '../support/http.ts';
-import { atNextWindow, localStore, settings, snapshotClients, useLocalAws } from '../support/snapshots.ts';
+import { atNextWindow, localStore, runDependencies, snapshotProviders, useLocalAws } from '../support/snapshots.ts';
 
 // The snapshot run against the emulator and dynalite, with a short window (3 s of 1 s ticks)
 // so that a "minute" takes seconds.
@@ -34,10 +34,10 @@ describe('snapshot run', () => {
     await emulator.putGroup('@TGS#aSNAPFIXED', { type: 'AVChatRoom', onlineCount: 321 });
     await emulator.putGroup('@TGS#2SNAPPUBLIC', { type: 'Public' });
     await emulator.putRoom(APP, 'snap-room', { visibleUsers: ['a', 'b'], invisibleUsers: ['c'] });
-    const clients = snapshotClients(100, 20);
+    const providers = snapshotProviders(100, 20);
     const rooms: Target[] = [{ kind: 'room', appId: APP, roomId: 'snap-room' }];
     const windowStart = await atNextWindow(3);
-    const summary = await runSnapshot({ ...clients, store: localStore(), settings: settings({ rooms, groups: [{ kind: 'group', groupId: '@TGS#aSNAPFIXED' }] }) }, { index: 0, count: 1 });
+    const summary = await runSnapshot(runDependencies(providers, { settings: { rooms, groups: [{ kind: 'group', groupId: '@TGS#aSNAPFIXED' }] } }), { index: 0, count: 1 });
 
     expect(summary.discovery).toMatchObject({ enabled: true, ok: true, groups: 5, pages: 1 });
     expect(summary.targets).toEqual({ groups: 5, rooms: 1 });
@@ -57,9 +57,9 @@ describe('snapshot run', () => {
   test('two overlapping runs of the same window, or a late retry, store each tick once and never hide a sample behind a gap', async () => {
     await reset();
     await bulk({ prefix: 'SNAPB', count: 3, type: 'AVChatRoom', onlineCount: 7 });
-    const clients = snapshotClients(100, 20);
+    const providers = snapshotProviders(100, 20);
     const windowStart = await atNextWindow(3);
-    const run = () => runSnapshot({ ...clients, store: localStore(), settings: settings({}) }, { index: 0, count: 1 });
+    const run = () => runSnapshot(runDependencies(providers, { settings: {} }), { index: 0, count: 1 });
     const lateRetry = async () => {
       await new Promise((resolve) => setTimeout(resolve, 1500));
       return run();
@@ -85,11 +85,11 @@ describe('snapshot run', () => {
       { kind: 'group', groupId: '@TGS#2SNAPNOTLIVE' },
     ];
     const room: Target = { kind: 'room', appId: APP, roomId: 'snap-room-2' };
-    const clients = snapshotClients(100, 20);
+    const providers = snapshotProviders(100, 20);
     // Volcengine is down for the whole run: every room tick is a gap, the groups carry on.
     await emulator.addFault({ target: 'volc', api: 'GetRoomOnlineUsers', httpStatus: 503 });
     const windowStart = await atNextWindow(3);
-    const summary = await runSnapshot({ ...clients, store: localStore(), settings: settings({ discovery: false, groups, rooms: [room] }) }, { index: 0, count: 1 });
+    const summary = await runSnapshot(runDependencies(providers, { settings: { discovery: false, groups, rooms: [room] } }), { index: 0, count: 1 });
     await emulator.clearFaults();
 
     expect(summary.gapsByReason).toEqual({ 'group-not-found': 3, 'unsupported-group-type': 3, 'upstream-error': 3 });
@@ -104,11 +104,11 @@ describe('snapshot run', () => {
     await reset();
     await emulator.putGroup('@TGS#aSNAPSLOW', { type: 'AVChatRoom', onlineCount: 9 });
     const target: Target = { kind: 'group', groupId: '@TGS#aSNAPSLOW' };
-    const clients = snapshotClients(100, 20);
-    await clients.tencent.warm();
+    const providers = snapshotProviders(100, 20);
+    await providers.tencent?.client.warm();
     await emulator.addFault({ target: 'tencent', api: 'get_online_member_num', latencyMs: 1500, times: 2 });
     const windowStart = await atNextWindow(3);
-    await runSnapshot({ ...clients, store: localStore(), settings: settings({ discovery: false, groups: [target] }) }, { index: 0, count: 1 });
+    await runSnapshot(runDependencies(providers, { settings: { discovery: false, groups: [target] } }), { index: 0, count: 1 });
     const records = await recordsOf(target, windowStart, windowStart + 2999);
     expect(records.map((record) => record.gap ?? record.values)).toEqual(['upstream-timeout', { onlineCount: 9 }, { onlineCount: 9 }]);
   });
@@ -116,9 +116,9 @@ describe('snapshot run', () => {
   test('keeps under the rate budget (emulator stats), lengthening the interval when targets do not fit', async () => {
     await reset();
     await bulk({ prefix: 'SNAPR', count: 120, type: 'AVChatRoom' });
-    const clients = snapshotClients(50, 20);
+    const providers = snapshotProviders(50, 20);
     const windowStart = await atNextWindow(6);
-    const summary = await runSnapshot({ ...clients, store: localStore(), settings: settings({ windowSeconds: 6, intervalSeconds: 2, tencentRatePerSecond: 50 }) }, { index: 0, count: 1 });
+    const summary = await runSnapshot(runDependencies(providers, { settings: { windowSeconds: 6, intervalSeconds: 2 } }), { index: 0, count: 1 });
     // 120 targets at 50/s do not fit 2 s (100 calls): the shortest interval that tiles 6 s and fits is 3 s.
     expect(summary.groups).toEqual({ intervalSeconds: 3, lengthened: true, ticks: 2, overCapacityTargets: 0 });
     expect(summary.gapsByReason).toEqual({});
@@ -133,9 +133,9 @@ describe('snapshot run', () => {
   test('targets that do not fit even once a window are stored as over-capacity gaps', async () => {
     await reset();
     await bulk({ prefix: 'SNAPC', count: 30, type: 'AVChatRoom' });
-    const clients = snapshotClients(4, 20);
+    const providers = snapshotProviders(4, 20);
     await atNextWindow(3);
-    const summary = await runSnapshot({ ...clients, store: localStore(), settings: settings({ tencentRatePerSecond: 4 }) }, { index: 0, count: 1 });
+    const summary = await runSnapshot(runDependencies(providers, { settings: {} }), { index: 0, count: 1 });
     expect(summary.groups).toEqual({ intervalSeconds: 3, lengthened: true, ticks: 1, overCapacityTargets: 18 });
     expect(summary.samplesWritten).toBe(12);
     expect(summary.gapsByReason).toEqual({ 'over-capacity': 18 });
@@ -144,9 +144,10 @@ describe('snapshot run', () => {
   test('shards split the targets between them, each sampled by exactly one shard', async () => {
     await reset();
     await bulk({ prefix: 'SNAPS', count: 40, type: 'AVChatRoom', onlineCount: 1 });
-    const clients = snapshotClients(100, 20);
     await atNextWindow(3);
-    const shards = await Promise.all([0, 1, 2].map((index) => runSnapshot({ ...clients, store: localStore(), settings: settings({ intervalSeconds: 3 }) }, { index, count: 3 })));
+    // Each shard is its own invocation with its own providers, at a third of the rate.
+    const shards = await Promise.all([0, 1, 2].map((index) =>
+      runSnapshot(runDependencies(snapshotProviders(100, 20, 3), { settings: { intervalSeconds: 3 } }), { index, count: 3 })));
     const counts = shards.map((summary) => summary.targets.groups);
     expect(counts.reduce((a, b) => a + b, 0)).toBe(40);
     expect(counts.every((count) => count > 0)).toBe(true);
@@ -161,7 +162,8 @@ describe('group discovery', () => {
     await reset();
     await bulk({ prefix: 'DISC', count: 23_456, type: 'AVChatRoom', onlineCount: 1 });
     await bulk({ prefix: 'DISCPUB', count: 50, type: 'Public' });
-    const { tencent } = snapshotClients(100, 20);
+    const tencent = snapshotProviders(100, 20).tencent?.client;
+    if (!tencent) throw new Error('the suite configures Tencent');
     const found = await discoverLiveGroups(tencent, Deadline.after(20_000));
     expect(found.pages).toBe(3);
     expect(found.groups).toHaveLength(23_456);

@@ -2,6 +2,7 @@ import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LOCAL_SECRET_NAMES } from '../../emulator/credentials.ts';
 import { Deadline } from '../../lib/deadline.ts';
+import { toApiError } from '../../lib/http/to-api-error.ts';
 import { secretsManagerSource } from '../../lib/secrets.ts';
 import { SecretCache } from '../../lib/secrets.ts';
 import { TencentChatClient } from '../../lib/tencent/client.ts';
@@ -73,8 +74,10 @@ describe('Tencent Chat client', () => {
     expect(new Set(seen.map((entry) => entry.usersig)).size).toBe(1); // one cached UserSig for all
   });
 
-  test('an answer that is not JSON is retried, then reported as UPSTREAM_ERROR', async () => {
+  test('an answer that is not JSON is retried, then reported as a bad response (UPSTREAM_ERROR at the edge)', async () => {
     const tencent = client([`${relayUrl}/not-an-api`]);
-    await expect(tencent.call('get_online_member_num', { GroupId: GROUP }, Deadline.after(5000))).rejects.toMatchObject({ code: 'UPSTREAM_ERROR', statusCode: 502 });
+    const failure = await tencent.call('get_online_member_num', { GroupId: GROUP }, Deadline.after(5000)).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ kind: 'bad-response', provider: 'tencent-im' });
+    expect(toApiError(failure)).toMatchObject({ code: 'UPSTREAM_ERROR', statusCode: 502 });
   });
 });

@@ -6,8 +6,9 @@ import type { AddressInfo } from 'node:net';
 
 export interface FaultProxy {
   url: string;
-  /** The next `count` requests answer `status` with an AWS JSON error instead of being relayed. */
-  failNext: (count: number, status?: number) => void;
+  /** The next `count` requests answer `status` with an AWS JSON error (of `errorType`) instead of being relayed. */
+  failNext: (count: number, status?: number, errorType?: string) => void;
+  failuresLeft: () => number;
   /** Requests are held this long before being relayed. */
   delay: (ms: number) => void;
   relayed: () => number;
@@ -17,6 +18,7 @@ export interface FaultProxy {
 export const startFaultProxy = async (targetUrl: string): Promise<FaultProxy> => {
   let failures = 0;
   let failStatus = 503;
+  let failType: string | undefined;
   let delayMs = 0;
   let relayedCount = 0;
   const server: Server = createServer((req, res) => {
@@ -29,6 +31,7 @@ export const startFaultProxy = async (targetUrl: string): Promise<FaultProxy> =>
         if (control.searchParams.has('fail')) {
           failures = Number(control.searchParams.get('fail'));
           failStatus = Number(control.searchParams.get('status') ?? 503);
+          failType = undefined;
         }
         if (control.searchParams.has('delay')) delayMs = Number(control.searchParams.get('delay'));
         res.writeHead(200, { 'content-type': 'application/json' });
@@ -38,7 +41,8 @@ export const startFaultProxy = async (targetUrl: string): Promise<FaultProxy> =>
       if (failures > 0) {
         failures -= 1;
         res.writeHead(failStatus, { 'content-type': 'application/x-amz-json-1.0' });
-        res.end(JSON.stringify({ __type: failStatus === 503 ? 'com.amazonaws.dynamodb.v20120810#ServiceUnavailable' : 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'injected by the test fault proxy' }));
+        const type = failType ?? (failStatus === 503 ? 'ServiceUnavailable' : 'InternalServerError');
+        res.end(JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, message: 'injected by the test fault proxy' }));
         return;
       }
       if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs).unref());
@@ -57,10 +61,12 @@ export const startFaultProxy = async (targetUrl: string): Promise<FaultProxy> =>
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    failNext: (count, status = 503) => {
+    failNext: (count, status = 503, errorType) => {
       failures = count;
       failStatus = status;
+      failType = errorType;
     },
+    failuresLeft: () => failures,
     delay: (ms) => {
       delayMs = ms;
     },

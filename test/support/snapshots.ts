@@ -1,7 +1,13 @@
-import { createTencentClient, createVolcClient } from '../../lib/services.ts';
-import type { SnapshotSettings } from '../../lib/snapshots/run.ts';
+import { buildTencentClient } from '../../lib/compose/clients.ts';
+import type { Env } from '../../lib/config/env.ts';
+import { readTencentConfig, readVolcConfig } from '../../lib/config/providers.ts';
+import { readRuntimeConfig } from '../../lib/config/runtime.ts';
+import type { SnapshotSettings } from '../../lib/config/snapshots.ts';
+import { type SnapshotProviders, buildSnapshotProviders } from '../../lib/snapshots/providers.ts';
+import type { SnapshotDependencies } from '../../lib/snapshots/run.ts';
 import { DynamoSnapshotStore } from '../../lib/snapshots/store-dynamodb.ts';
-import { RateGate } from '../../lib/upstream/rate-gate.ts';
+import type { SnapshotStore } from '../../lib/snapshots/store.ts';
+import type { TencentChatClient } from '../../lib/tencent/client.ts';
 import { LOCAL_SECRET_NAMES } from '../../emulator/credentials.ts';
 import { localEnvironment } from '../../local/stack.ts';
 import { emulatorUrl } from './http.ts';
@@ -20,7 +26,7 @@ export const useLocalAws = (): void => {
 
 export const localStore = () => new DynamoSnapshotStore({ tableName: process.env.LIVEGATE_TABLE as string, retentionDays: 30 });
 
-const clientEnv = () => ({
+const clientEnv = (): Env => ({
   TENCENT_SECRET_ID: LOCAL_SECRET_NAMES.tencent,
   TENCENT_BASE_URL: emulatorUrl(),
   VOLC_SECRET_ID: LOCAL_SECRET_NAMES.volc,
@@ -28,12 +34,32 @@ const clientEnv = () => ({
   UPSTREAM_ATTEMPT_TIMEOUT_MS: '800',
 });
 
-export const snapshotClients = (tencentPerSecond: number, volcPerSecond: number) => ({
-  tencent: createTencentClient(clientEnv(), undefined, {
-    get_online_member_num: new RateGate(tencentPerSecond),
-    get_appid_group_list: new RateGate(10),
-  }),
-  volc: createVolcClient(clientEnv(), undefined, new RateGate(volcPerSecond)),
+/** A shard's providers as the snapshot function builds them, at these deployment-wide rates. */
+export const snapshotProviders = (tencentPerSecond: number, volcPerSecond: number, shardCount = 1): SnapshotProviders => {
+  const env = clientEnv();
+  return buildSnapshotProviders({
+    runtime: readRuntimeConfig(env),
+    settings: settings({ tencentRatePerSecond: tencentPerSecond, volcRatePerSecond: volcPerSecond }),
+    tencent: readTencentConfig(env),
+    volc: readVolcConfig(env),
+  }, shardCount);
+};
+
+/** A Tencent client with nothing cached, built as every function builds it. */
+export const coldTencentClient = (): TencentChatClient => {
+  const env = clientEnv();
+  return buildTencentClient(readTencentConfig(env), readRuntimeConfig(env));
+};
+
+/** What runSnapshot needs: the providers, the suite's table (or `store`), settings, and a fresh discovery memory. */
+export const runDependencies = (
+  providers: SnapshotProviders,
+  overrides: { settings?: Partial<SnapshotSettings>; store?: SnapshotStore } = {},
+): SnapshotDependencies => ({
+  providers,
+  store: overrides.store ?? localStore(),
+  settings: settings(overrides.settings ?? {}),
+  discoveryMemory: { lastFound: [] },
 });
 
 export const settings = (overrides: Partial<SnapshotSettings>): SnapshotSettings => ({

@@ -1,5 +1,4 @@
 import { Deadline } from '../../lib/deadline.ts';
-import { ApiError } from '../../lib/errors.ts';
 import { SecretCache } from '../../lib/secrets.ts';
 import { backoffDelayMs, retrying } from '../../lib/upstream/retry.ts';
 import { UpstreamFailure, isTransientFailure } from '../../lib/upstream/failure.ts';
@@ -73,7 +72,7 @@ describe('secret cache', () => {
     expect(src.reads).toBe(2);
   });
 
-  test('a failed re-read after the TTL serves the cached copy; a first read that fails is an UPSTREAM_ERROR', async () => {
+  test('a failed re-read after the TTL serves the cached copy; a first read that fails is an unavailable-secret failure', async () => {
     let clock = 0;
     let fail = false;
     const cache = new SecretCache({
@@ -100,8 +99,8 @@ describe('secret cache', () => {
     expect((await counted.get()).value).toBe('v');
     expect(reads).toBe(3);
     const cold = new SecretCache({ source: { read: async () => { throw new Error('down'); } }, secretId: 's', parse: (raw) => raw, ttlMs: 10 });
-    await expect(cold.get()).rejects.toMatchObject({ code: 'UPSTREAM_ERROR', upstream: { provider: 'aws-secrets-manager' } });
-    await expect(cold.get()).rejects.toBeInstanceOf(ApiError);
+    await expect(cold.get()).rejects.toMatchObject({ kind: 'unavailable', provider: 'aws-secrets-manager' });
+    await expect(cold.get()).rejects.toBeInstanceOf(UpstreamFailure);
   });
 });
 

@@ -2,9 +2,10 @@ import { allowedIntervals, planRun, windowTicks } from '../../lib/snapshots/plan
 import { type Target, inShard, parseRoomList, targetKey, uniqueTargets } from '../../lib/snapshots/targets.ts';
 import { decodeCursor, encodeCursor, emptyStats } from '../../lib/snapshots/history.ts';
 import { RateGate } from '../../lib/upstream/rate-gate.ts';
-import { gapReason } from '../../lib/snapshots/run.ts';
-import { ApiError } from '../../lib/errors.ts';
+import { gapReason } from '../../lib/snapshots/gap-reason.ts';
+import { ConfigError } from '../../lib/config/env.ts';
 import { UpstreamFailure } from '../../lib/upstream/failure.ts';
+import { tencentFailure } from '../../lib/tencent/failures.ts';
 
 describe('run planning', () => {
   test('intervals that tile a minute', () => {
@@ -47,21 +48,24 @@ describe('targets', () => {
   });
 
   test('room lists take appId:roomId or the default AppId', () => {
-    expect(parseRoomList(' r1, app2:r2 ,', 'app1')).toEqual([
+    expect(parseRoomList(['r1', 'app2:r2'], 'app1')).toEqual([
       { kind: 'room', appId: 'app1', roomId: 'r1' },
       { kind: 'room', appId: 'app2', roomId: 'r2' },
     ]);
-    expect(() => parseRoomList('r1', undefined)).toThrow(/no default RTC AppId/);
+    expect(() => parseRoomList(['r1'], undefined)).toThrow(/no default RTC AppId/);
   });
 });
 
 describe('gap reasons', () => {
   test.each([
-    [new ApiError('UPSTREAM_TIMEOUT', 'x'), 'upstream-timeout'],
-    [new ApiError('GROUP_NOT_FOUND', 'x'), 'group-not-found'],
-    [new ApiError('UPSTREAM_RATE_LIMITED', 'x'), 'upstream-rate-limited'],
-    [new ApiError('UPSTREAM_ERROR', 'x', { upstream: { provider: 'aws-secrets-manager', code: 'X', info: '' } }), 'secrets-unavailable'],
+    [new UpstreamFailure('timeout', 'tencent-im', 'TIMEOUT', 'x'), 'upstream-timeout'],
+    [tencentFailure(10010, 'gone'), 'group-not-found'],
+    [tencentFailure(10007, 'not live'), 'unsupported-group-type'],
+    [tencentFailure(60007, 'too often'), 'upstream-rate-limited'],
+    [tencentFailure(70009, 'bad key'), 'upstream-auth-failed'],
+    [new UpstreamFailure('unavailable', 'aws-secrets-manager', 'X', 'GetSecretValue failed'), 'secrets-unavailable'],
     [new UpstreamFailure('bad-response', 'tencent-im', 'BAD', 'x'), 'upstream-error'],
+    [new ConfigError('the tencent secret is missing secretKey'), 'misconfigured'],
     [new TypeError('bug'), 'internal'],
   ])('%s → %s', (error, reason) => {
     expect(gapReason(error)).toBe(reason);
@@ -69,7 +73,8 @@ describe('gap reasons', () => {
 });
 
 describe('history cursor', () => {
-  const cursor = { key: 'G#g', from: 1000, to: 5000, after: 2000, remaining: 3, stats: emptyStats() };
+  const cursor = { key: 'G#g', from: 1000, to: 5000, after: 2000, stats: emptyStats() };
+  const stats = { samples: 2, gaps: 1, peak: 9, peakAt: '2026-11-21T10:00:00.000Z', min: 3, avg: 6 };
 
   test('round-trips for the same target only', () => {
     const text = encodeCursor(cursor);
@@ -77,7 +82,16 @@ describe('history cursor', () => {
     expect(decodeCursor(text, 'G#other')).toBeUndefined();
   });
 
-  test.each(['', 'a b', '!!!', Buffer.from('null').toString('base64url'), encodeCursor({ ...cursor, after: 9000 }), encodeCursor({ ...cursor, remaining: -1 })])(
+  test('carries full stats', () => {
+    expect(decodeCursor(encodeCursor({ ...cursor, stats }), 'G#g')).toEqual({ ...cursor, stats });
+  });
+
+  const edited = (change: Record<string, unknown>) => encodeCursor({ ...cursor, stats: { ...stats, ...change } } as never);
+  test.each([
+    '', 'a b', '!!!', Buffer.from('null').toString('base64url'), encodeCursor({ ...cursor, after: 9000 }),
+    edited({ peak: 'high' }), edited({ avg: null }), edited({ samples: -1 }), edited({ peakAt: 'yesterday' }), edited({ extra: 1 }),
+    encodeCursor({ ...cursor, stats: { ...emptyStats(), peak: 4 } }),
+  ])(
     'rejects %p', (text) => {
       expect(decodeCursor(text, 'G#g')).toBeUndefined();
     },

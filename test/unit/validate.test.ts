@@ -2,7 +2,7 @@ import { Issues, enumList, groupId, integerInRange, keyList, roomId } from '../.
 import { rawPathParam } from '../../lib/http/path.ts';
 import { allowedMethods } from '../../lib/http/routes.ts';
 import { chooseRequestId } from '../../lib/http/request-id.ts';
-import { ApiError } from '../../lib/errors.ts';
+import { ApiError } from '../../lib/http/api-error.ts';
 
 const issuesOf = (run: (issues: Issues) => unknown) => {
   const issues = new Issues();

@@ -1,5 +1,8 @@
-// The error vocabulary of ../shared/API.md. Every failure that reaches a caller is an ApiError;
-// anything else is a bug and is answered as INTERNAL without its message.
+import type { Provider } from '../upstream/failure.ts';
+
+// The error vocabulary of ../shared/API.md, used by the HTTP edge only: validation throws it,
+// and lib/http/to-api-error.ts turns every typed failure from below into one. Anything else that
+// reaches the edge is a bug and is answered as INTERNAL without its message.
 
 export type ErrorCode =
   | 'INVALID_ARGUMENT'
@@ -15,6 +18,7 @@ export type ErrorCode =
   | 'UPSTREAM_ERROR'
   | 'UPSTREAM_AUTH_FAILED'
   | 'UPSTREAM_TIMEOUT'
+  | 'UNAUTHENTICATED'
   | 'INTERNAL';
 
 const statusByCode: Record<ErrorCode, number> = {
@@ -31,10 +35,9 @@ const statusByCode: Record<ErrorCode, number> = {
   UPSTREAM_ERROR: 502,
   UPSTREAM_AUTH_FAILED: 502,
   UPSTREAM_TIMEOUT: 504,
+  UNAUTHENTICATED: 401,
   INTERNAL: 500,
 };
-
-export type Provider = 'tencent-im' | 'volcengine-rtc' | 'aws-secrets-manager' | 'aws-dynamodb';
 
 export interface FieldIssue {
   field: string;

@@ -1,0 +1,47 @@
+import type { TencentConfig, VolcConfig } from '../config/providers.ts';
+import type { RuntimeConfig } from '../config/runtime.ts';
+import { SecretCache, type SecretSource, secretsManagerSource } from '../secrets.ts';
+import { type TencentApi, TencentChatClient } from '../tencent/client.ts';
+import { parseTencentSecret } from '../tencent/credentials.ts';
+import { tencentBaseUrls } from '../tencent/regions.ts';
+import { UserSigCache } from '../tencent/usersig.ts';
+import type { RateGate } from '../upstream/rate-gate.ts';
+import { VolcRtcClient } from '../volc/client.ts';
+import { parseVolcSecret } from '../volc/credentials.ts';
+
+// How the upstream clients are put together from configuration; every composition root (each
+// function's, and the tests' and benchmarks' in-process ones) builds them here.
+
+// One Secrets Manager client per container, whichever clients read through it.
+let sharedSource: SecretSource | undefined;
+export const defaultSecretSource = (): SecretSource => (sharedSource ??= secretsManagerSource());
+
+export interface ClientOptions {
+  source?: SecretSource;
+}
+
+export const buildTencentClient = (
+  config: TencentConfig,
+  runtime: RuntimeConfig,
+  options: ClientOptions & { rateGates?: Partial<Record<TencentApi, RateGate>> } = {},
+): TencentChatClient =>
+  new TencentChatClient({
+    baseUrls: tencentBaseUrls(config.region, config.baseUrlOverride),
+    secrets: new SecretCache({ source: options.source ?? defaultSecretSource(), secretId: config.secretId, parse: parseTencentSecret, ttlMs: runtime.secretTtlMs }),
+    userSigs: new UserSigCache({ lifetimeSeconds: config.userSigLifetimeSeconds }),
+    attemptTimeoutMs: runtime.attemptTimeoutMs,
+    ...(options.rateGates ? { rateGates: options.rateGates } : {}),
+  });
+
+export const buildVolcClient = (
+  config: VolcConfig,
+  runtime: RuntimeConfig,
+  options: ClientOptions & { rateGate?: RateGate } = {},
+): VolcRtcClient =>
+  new VolcRtcClient({
+    baseUrl: config.baseUrl,
+    region: config.region,
+    secrets: new SecretCache({ source: options.source ?? defaultSecretSource(), secretId: config.secretId, parse: parseVolcSecret, ttlMs: runtime.secretTtlMs }),
+    attemptTimeoutMs: runtime.attemptTimeoutMs,
+    ...(options.rateGate ? { rateGate: options.rateGate } : {}),
+  });

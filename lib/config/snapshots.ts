@@ -1,0 +1,62 @@
+import { type Target, parseGroupList, parseRoomList } from '../snapshots/targets.ts';
+import { ConfigError, type Env, EnvReader } from './env.ts';
+import { readDefaultRtcAppId } from './providers.ts';
+
+// The snapshot table, and what the scheduled run samples and how fast.
+
+export interface StorageConfig {
+  tableName: string;
+  retentionDays: number;
+}
+
+export const readStorageConfig = (env: Env): StorageConfig => {
+  const read = new EnvReader(env);
+  return {
+    tableName: read.required('SNAPSHOT_TABLE'),
+    retentionDays: read.number('SNAPSHOT_RETENTION_DAYS', { fallback: 30, min: 1, max: 3650 }),
+  };
+};
+
+export interface SnapshotSettings {
+  intervalSeconds: number;
+  windowSeconds: number;
+  discovery: boolean;
+  groups: Target[];
+  rooms: Target[];
+  /** Calls per second for the whole deployment, all shards together; see perShardRate. */
+  tencentRatePerSecond: number;
+  volcRatePerSecond: number;
+  maxInFlight: number;
+}
+
+export const readSnapshotSettings = (env: Env): SnapshotSettings => {
+  const read = new EnvReader(env);
+  const windowSeconds = read.number('SNAPSHOT_WINDOW_SECONDS', { fallback: 60, min: 1, max: 600 });
+  let rooms: Target[];
+  try {
+    rooms = parseRoomList(read.list('SNAPSHOT_ROOM_IDS'), readDefaultRtcAppId(env));
+  } catch (error) {
+    throw new ConfigError(`SNAPSHOT_ROOM_IDS: ${(error as Error).message}`);
+  }
+  return {
+    windowSeconds,
+    intervalSeconds: read.number('SNAPSHOT_INTERVAL_SECONDS', { fallback: 10, min: 1, max: windowSeconds }),
+    discovery: read.oneOf('SNAPSHOT_DISCOVERY', ['on', 'off'], 'on') === 'on',
+    groups: parseGroupList(read.list('SNAPSHOT_GROUP_IDS')),
+    rooms,
+    // Whole calls per second: a fraction would be rounded differently by the gate and the plan.
+    tencentRatePerSecond: read.number('SNAPSHOT_TENCENT_RATE', { fallback: 150, min: 1, max: 200 }),
+    volcRatePerSecond: read.number('SNAPSHOT_VOLC_RATE', { fallback: 30, min: 1, max: 40 }),
+    maxInFlight: read.number('SNAPSHOT_MAX_IN_FLIGHT', { fallback: 256, min: 1, max: 4096 }),
+  };
+};
+
+/**
+ * One shard's share of a deployment-wide rate, in whole calls per second, rounded down so that all
+ * shards together can never pass the total (200/3 gives 66 each, 198 in all, not 67 and 201).
+ */
+export const perShardRate = (totalPerSecond: number, shardCount: number): number => {
+  const share = Math.floor(totalPerSecond / shardCount);
+  if (share < 1) throw new ConfigError(`a rate of ${totalPerSecond}/s cannot be shared by ${shardCount} shards: each needs at least 1 call a second`);
+  return share;
+};

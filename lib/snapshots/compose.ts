@@ -1,0 +1,48 @@
+import { ConfigError, type Env } from '../config/env.ts';
+import { readOptionalTencentConfig, readOptionalVolcConfig } from '../config/providers.ts';
+import { readRuntimeConfig } from '../config/runtime.ts';
+import { readSnapshotSettings, readStorageConfig } from '../config/snapshots.ts';
+import { log, setLogLevel } from '../log.ts';
+import type { SecretSource } from '../secrets.ts';
+import type { DiscoveryMemory } from './collect-targets.ts';
+import { type ProviderConfigs, type SnapshotProviders, buildSnapshotProviders } from './providers.ts';
+import type { SnapshotDependencies } from './run.ts';
+import { DynamoSnapshotStore } from './store-dynamodb.ts';
+
+// The snapshot function's composition root. Configuration is read once, at init, and any error
+// in it stops the function there: a mistyped region must fail loudly, never quietly turn the
+// sampling of a provider off. A provider is off only when its secret is not named at all.
+
+export interface SnapshotFunction {
+  /** The run's dependencies for a schedule of `shardCount` shards (its providers are built once per count). */
+  dependenciesFor: (shardCount: number) => Omit<SnapshotDependencies, 'invocationEndsAt'>;
+}
+
+export const readProviderConfigs = (env: Env): ProviderConfigs => {
+  const configs: ProviderConfigs = {
+    runtime: readRuntimeConfig(env),
+    settings: readSnapshotSettings(env),
+    tencent: readOptionalTencentConfig(env),
+    volc: readOptionalVolcConfig(env),
+  };
+  if (!configs.tencent && configs.settings.groups.length > 0) throw new ConfigError('SNAPSHOT_GROUP_IDS names groups but TENCENT_SECRET_ID is not set');
+  if (!configs.volc && configs.settings.rooms.length > 0) throw new ConfigError('SNAPSHOT_ROOM_IDS names rooms but VOLC_SECRET_ID is not set');
+  return configs;
+};
+
+export const composeSnapshot = (env: Env, options: { source?: SecretSource } = {}): SnapshotFunction => {
+  const configs = readProviderConfigs(env);
+  setLogLevel(configs.runtime.logLevel);
+  if (!configs.tencent && !configs.volc) log.warn('neither TENCENT_SECRET_ID nor VOLC_SECRET_ID is set: nothing to sample');
+  const store = new DynamoSnapshotStore(readStorageConfig(env));
+  // Discovery results live as long as the container, so a failed discovery still samples the
+  // groups found last time instead of none.
+  const discoveryMemory: DiscoveryMemory = { lastFound: [] };
+  let built: { shardCount: number; providers: SnapshotProviders } | undefined;
+  return {
+    dependenciesFor: (shardCount) => {
+      if (built?.shardCount !== shardCount) built = { shardCount, providers: buildSnapshotProviders(configs, shardCount, options) };
+      return { providers: built.providers, store, settings: configs.settings, discoveryMemory };
+    },
+  };
+};

@@ -1,0 +1,66 @@
+import { buildTencentClient, buildVolcClient, type ClientOptions } from '../compose/clients.ts';
+import type { TencentConfig, VolcConfig } from '../config/providers.ts';
+import type { RuntimeConfig } from '../config/runtime.ts';
+import { type SnapshotSettings, perShardRate } from '../config/snapshots.ts';
+import type { Deadline } from '../deadline.ts';
+import { fetchOnlineCount } from '../groups/online-count.ts';
+import { fetchRoomOnlineUsers } from '../rooms/online-users.ts';
+import type { TencentChatClient } from '../tencent/client.ts';
+import { RateGate } from '../upstream/rate-gate.ts';
+import type { VolcRtcClient } from '../volc/client.ts';
+import type { SnapshotRecord } from './store.ts';
+import type { Target } from './targets.ts';
+
+// The upstream side of a snapshot run: one client per configured provider, behind a rate gate
+// sized to this shard's share of the deployment's budget. The plan reads the rate from the same
+// gate, so what is planned and what is let through cannot drift apart.
+
+export interface SnapshotProvider<Client> {
+  client: Client;
+  gate: RateGate;
+}
+
+export interface SnapshotProviders {
+  tencent: SnapshotProvider<TencentChatClient> | undefined;
+  volc: SnapshotProvider<VolcRtcClient> | undefined;
+}
+
+export interface ProviderConfigs {
+  runtime: RuntimeConfig;
+  settings: SnapshotSettings;
+  tencent: TencentConfig | undefined;
+  volc: VolcConfig | undefined;
+}
+
+// Discovery reads a few pages a minute; its gate only keeps a bug from turning into a flood.
+const DISCOVERY_PER_SECOND = 10;
+
+/** The one way the snapshot function, the tests and the benchmarks build a shard's providers. */
+export const buildSnapshotProviders = (configs: ProviderConfigs, shardCount: number, options: ClientOptions = {}): SnapshotProviders => {
+  const { runtime, settings } = configs;
+  let tencent: SnapshotProvider<TencentChatClient> | undefined;
+  if (configs.tencent) {
+    const gate = new RateGate(perShardRate(settings.tencentRatePerSecond, shardCount));
+    const rateGates = { get_online_member_num: gate, get_appid_group_list: new RateGate(DISCOVERY_PER_SECOND) };
+    tencent = { client: buildTencentClient(configs.tencent, runtime, { ...options, rateGates }), gate };
+  }
+  let volc: SnapshotProvider<VolcRtcClient> | undefined;
+  if (configs.volc) {
+    const gate = new RateGate(perShardRate(settings.volcRatePerSecond, shardCount));
+    volc = { client: buildVolcClient(configs.volc, runtime, { ...options, rateGate: gate }), gate };
+  }
+  return { tencent, volc };
+};
+
+export type Sampler = (target: Target, deadline: Deadline) => Promise<NonNullable<SnapshotRecord['values']>>;
+
+export const groupSampler = (client: TencentChatClient): Sampler => async (target, deadline) => {
+  if (target.kind !== 'group') throw new TypeError(`not a group: ${target.kind}`);
+  return { onlineCount: (await fetchOnlineCount(client, target.groupId, deadline)).onlineCount };
+};
+
+export const roomSampler = (client: VolcRtcClient): Sampler => async (target, deadline) => {
+  if (target.kind !== 'room') throw new TypeError(`not a room: ${target.kind}`);
+  const users = await fetchRoomOnlineUsers(client, target.appId, target.roomId, deadline);
+  return { totalUsers: users.totalUsers, totalInvisibleUsers: users.totalInvisibleUsers };
+};
