@@ -158,6 +158,29 @@ describe('snapshot run', () => {
 });
 
 describe('group discovery', () => {
+  test('when discovery fails, the groups it found last time are sampled, and the summary says so', async () => {
+    await reset();
+    await bulk({ prefix: 'SNAPD', count: 3, type: 'AVChatRoom', onlineCount: 4 });
+    const dependencies = runDependencies(snapshotProviders(100, 20), { settings: { windowSeconds: 1, intervalSeconds: 1 } });
+    await atNextWindow(1);
+    const first = await runSnapshot(dependencies, { index: 0, count: 1 });
+    expect(first.discovery).toMatchObject({ ok: true, groups: 3 });
+
+    await emulator.addFault({ target: 'tencent', api: 'get_appid_group_list', httpStatus: 502 });
+    await atNextWindow(1);
+    const second = await runSnapshot(dependencies, { index: 0, count: 1 });
+    expect(second.discovery).toMatchObject({ enabled: true, ok: false, error: 'upstream-error', groups: 0 });
+    expect(second.targets.groups).toBe(3);
+    expect(second.samplesWritten).toBe(3);
+
+    // The memory belongs to whoever passes it in: a run without one has nothing to fall back on.
+    await atNextWindow(1);
+    const fresh = await runSnapshot({ ...dependencies, discoveryMemory: { lastFound: [] } }, { index: 0, count: 1 });
+    expect(fresh.targets.groups).toBe(0);
+    await emulator.clearFaults();
+  });
+
+
   test('follows Next across pages and lists live-stream groups only', async () => {
     await reset();
     await bulk({ prefix: 'DISC', count: 23_456, type: 'AVChatRoom', onlineCount: 1 });
