@@ -8,7 +8,7 @@ import type { Shard } from '../lib/snapshots/targets.ts';
 
 const snapshotFunction = composeSnapshot(process.env);
 
-export const parseShard = (event: unknown): Shard => {
+const parseShard = (event: unknown): Shard => {
   const input = (event ?? {}) as { shard?: unknown; shards?: unknown };
   const count = input.shards === undefined ? 1 : Number(input.shards);
   const index = input.shard === undefined ? 0 : Number(input.shard);

@@ -14,15 +14,9 @@ export const setLogLevel = (level: LogLevel): void => {
   threshold = rank[level];
 };
 
-let baseFields: Record<string, unknown> = {};
-
-export const setLogContext = (fields: Record<string, unknown>): void => {
-  baseFields = fields;
-};
-
 const write = (level: Level, message: string, fields?: Record<string, unknown>): void => {
   if (rank[level] < threshold) return;
-  const line = redact({ level, time: new Date().toISOString(), message, ...baseFields, ...fields });
+  const line = redact({ level, time: new Date().toISOString(), message, ...fields });
   const text = JSON.stringify(line);
   if (level === 'error' || level === 'warn') process.stderr.write(`${text}\n`);
   else process.stdout.write(`${text}\n`);

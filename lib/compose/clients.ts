@@ -14,7 +14,7 @@ import { parseVolcSecret } from '../volc/credentials.ts';
 
 // One Secrets Manager client per container, whichever clients read through it.
 let sharedSource: SecretSource | undefined;
-export const defaultSecretSource = (): SecretSource => (sharedSource ??= secretsManagerSource());
+const defaultSecretSource = (): SecretSource => (sharedSource ??= secretsManagerSource());
 
 export interface ClientOptions {
   source?: SecretSource;

@@ -80,4 +80,3 @@ export class ApiError extends Error {
 export const invalidArgument = (details: FieldIssue[], message = 'The request is not valid.'): ApiError =>
   new ApiError('INVALID_ARGUMENT', message, { details });
 
-export const isApiError = (error: unknown): error is ApiError => error instanceof ApiError;

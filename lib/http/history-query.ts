@@ -3,7 +3,7 @@ import { type Issues, integerInRange } from './validate.ts';
 
 export const HISTORY_QUERY = ['from', 'to', 'limit', 'cursor'] as const;
 const HOUR_MS = 3_600_000;
-export const MAX_RANGE_DAYS = 31;
+const MAX_RANGE_DAYS = 31;
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 const instant = (raw: string | undefined, field: string, issues: Issues): number | undefined | null => {

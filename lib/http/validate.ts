@@ -19,7 +19,7 @@ export class Issues {
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
 const utf8Bytes = (value: string): number => Buffer.byteLength(value, 'utf8');
 
-export const GROUP_ID_MAX_BYTES = 48;
+const GROUP_ID_MAX_BYTES = 48;
 export const groupId = (value: string, issues: Issues, field = 'groupId'): string | undefined => {
   if (value.length === 0) return issues.add(field, 'must not be empty');
   if (utf8Bytes(value) > GROUP_ID_MAX_BYTES) return issues.add(field, `must be at most ${GROUP_ID_MAX_BYTES} bytes of UTF-8`);

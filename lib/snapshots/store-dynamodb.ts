@@ -19,7 +19,7 @@ export interface DynamoStoreOptions {
   clock?: () => number;
 }
 
-export const documentClient = (): DynamoDBDocumentClient =>
+const documentClient = (): DynamoDBDocumentClient =>
   DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 4, requestHandler: { connectionTimeout: 1000, requestTimeout: 5000 } }), {
     marshallOptions: { removeUndefinedValues: true },
   });
@@ -49,7 +49,7 @@ const WRITE_POLICY: RetryPolicy = { maxAttempts: Number.POSITIVE_INFINITY, baseD
 const THROTTLED = /Throttl|LimitExceeded|ProvisionedThroughputExceeded|RequestLimitExceeded/;
 
 /** A write worth trying again: the service failed or throttled us, or it could not be reached. */
-export const isRetryableWrite = (error: unknown): boolean => {
+const isRetryableWrite = (error: unknown): boolean => {
   if (error instanceof UnprocessedItems) return true;
   if (error instanceof ConditionalCheckFailedException) return false;
   const name = error instanceof Error ? error.name : '';

@@ -10,7 +10,7 @@ import type { TencentCredentials } from './credentials.ts';
 import { tencentFailure } from './failures.ts';
 import type { UserSigCache } from './usersig.ts';
 
-export const TENCENT_APIS = {
+const TENCENT_APIS = {
   get_online_member_num: 'v4/group_open_http_svc/get_online_member_num',
   get_group_member_info: 'v4/group_open_http_svc/get_group_member_info',
   modify_admin: 'v4/group_open_avchatroom_http_svc/modify_admin',

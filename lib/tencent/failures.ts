@@ -18,7 +18,7 @@ const API_CODES: Record<number, FailureKind> = {
 const isAdminLimit = (errorCode: number, errorInfo: string): boolean =>
   errorCode === 10004 && /admin/i.test(errorInfo) && /(limit|exceed|max|more than)/i.test(errorInfo);
 
-export const tencentFailureKind = (errorCode: number, errorInfo = ''): FailureKind => {
+const tencentFailureKind = (errorCode: number, errorInfo = ''): FailureKind => {
   if (isAdminLimit(errorCode, errorInfo)) return 'admin-limit';
   if (RATE_LIMIT_CODES.has(errorCode)) return 'rate-limited';
   if (AUTH_CODES.has(errorCode) || (errorCode >= 70000 && errorCode < 80000)) return 'auth';

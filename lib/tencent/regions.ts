@@ -13,8 +13,6 @@ export const TENCENT_REGIONS = {
 
 export type TencentRegion = keyof typeof TENCENT_REGIONS;
 
-export const isTencentRegion = (value: string): value is TencentRegion => Object.hasOwn(TENCENT_REGIONS, value);
-
 /** Base URLs to try in order: the region's main host, then its backup; or just the override. */
 export const tencentBaseUrls = (region: TencentRegion, baseUrlOverride?: string): string[] => {
   if (baseUrlOverride) return [baseUrlOverride.replace(/\/+$/, '')];

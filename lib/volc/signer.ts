@@ -32,7 +32,7 @@ const UNSIGNABLE_HEADERS = new Set(['authorization', 'content-type', 'content-le
 export const uriEscape = (value: string): string =>
   encodeURIComponent(value).replace(/[!'()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
 
-export const canonicalQuery = (query: Record<string, QueryValue>): string =>
+const canonicalQuery = (query: Record<string, QueryValue>): string =>
   Object.keys(query)
     .filter((key) => query[key] !== undefined && query[key] !== null)
     .sort()
@@ -48,7 +48,7 @@ export const sha256Hex = (data: string): string => createHash('sha256').update(d
 const hmac = (key: string | Buffer, data: string): Buffer => createHmac('sha256', key).update(data, 'utf8').digest();
 
 /** `20261121T100000Z` */
-export const volcDateTime = (date: Date): string => date.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[:-]/g, '');
+const volcDateTime = (date: Date): string => date.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[:-]/g, '');
 
 export interface CanonicalParts {
   method: string;
@@ -59,7 +59,7 @@ export interface CanonicalParts {
   bodySha256: string;
 }
 
-export const signedHeaderNames = (headers: Record<string, string>): string[] =>
+const signedHeaderNames = (headers: Record<string, string>): string[] =>
   Object.keys(headers).map((name) => name.toLowerCase()).filter((name) => !UNSIGNABLE_HEADERS.has(name)).sort();
 
 const canonicalRequest = (parts: CanonicalParts): string => {
@@ -68,7 +68,7 @@ const canonicalRequest = (parts: CanonicalParts): string => {
   return [parts.method.toUpperCase(), parts.pathname || '/', canonicalQuery(parts.query), `${headerLines.join('\n')}\n`, names.join(';'), parts.bodySha256].join('\n');
 };
 
-export const credentialScope = (dateTime: string, scope: SigningScope): string =>
+const credentialScope = (dateTime: string, scope: SigningScope): string =>
   [dateTime.slice(0, 8), scope.region, scope.service, 'request'].join('/');
 
 export const computeSignature = (parts: CanonicalParts, secretAccessKey: string, dateTime: string, scope: SigningScope): string => {
