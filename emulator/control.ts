@@ -8,6 +8,12 @@ import { parseFault } from './traffic.ts';
 // The /_emulator control API (docs/EMULATOR.md): what tests, the local stack and users drive the
 // emulator with. Never counted in the stats: it is not an upstream call.
 
+/** The body of PUT /_emulator/credentials: the fields given replace the current ones. */
+export interface CredentialsChange {
+  tencent?: Partial<EmulatorCredentials['tencent']>;
+  volc?: Partial<EmulatorCredentials['volc']>;
+}
+
 export const serveControl = async (context: EmulatorContext, req: IncomingMessage, url: URL, body: Buffer, res: ServerResponse): Promise<void> => {
   const { state, traffic } = context;
   const path = url.pathname.slice('/_emulator'.length);
@@ -71,7 +77,7 @@ export const serveControl = async (context: EmulatorContext, req: IncomingMessag
   }
   if (path === '/credentials' && method === 'PUT') {
     // Rotation: what the emulator verifies and what its Secrets Manager serves change together.
-    const change = (json ?? {}) as { tencent?: Partial<EmulatorCredentials['tencent']>; volc?: Partial<EmulatorCredentials['volc']> };
+    const change = (json ?? {}) as CredentialsChange;
     const { credentials } = context;
     context.credentials = { tencent: { ...credentials.tencent, ...change.tencent }, volc: { ...credentials.volc, ...change.volc } };
     return send(res, 200, { rotated: true });

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { LOCAL_SECRET_NAMES } from './credentials.ts';
+import { LOCAL_SECRET_NAMES } from '../support/demo-credentials.ts';
 import type { EmulatorContext } from './context.ts';
 import { applyFault } from './fault-injection.ts';
 import { parseJson, send } from './http.ts';
