@@ -1,14 +1,16 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DEFAULT_CREDENTIALS, LOCAL_SECRET_NAMES } from '../../emulator/credentials.ts';
 import { Deadline } from '../../lib/deadline.ts';
 import { createTencentClient } from '../../lib/services.ts';
 import { runSnapshot } from '../../lib/snapshots/run.ts';
 import { DynamoSnapshotStore } from '../../lib/snapshots/store-dynamodb.ts';
 import { type Target, targetKey } from '../../lib/snapshots/targets.ts';
+import { DEMO_CREDENTIALS } from '../../support/demo-credentials.ts';
+import { upstreamEnvironment } from '../../support/local-aws.ts';
+import { atNextWindow } from '../../support/snapshot-window.ts';
 import { callApi, emulator, emulatorUrl, expectContractError, groupPath } from '../support/http.ts';
 import { type FaultProxy, proxyControl, startFaultProxy } from '../support/fault-proxy.ts';
-import { atNextWindow, dynamoEndpoint, localStore, settings, snapshotClients, useLocalAws } from '../support/snapshots.ts';
+import { dynamoEndpoint, localStore, settings, snapshotClients, useLocalAws } from '../support/snapshots.ts';
 
 // Production conditions, injected: the run loses no tick and the endpoints answer the
 // contract (or succeed after a bounded retry) within their budget.
@@ -28,7 +30,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await emulator.clearFaults();
-  await emulator.rotate({ tencent: DEFAULT_CREDENTIALS.tencent, volc: DEFAULT_CREDENTIALS.volc });
+  await emulator.rotate(DEMO_CREDENTIALS);
   await proxyControl(process.env.LIVEGATE_DYNAMODB_PROXY as string).reset();
 });
 
@@ -98,9 +100,8 @@ describe('endpoints under faults', () => {
   });
 
   test('Secrets Manager unavailable: a cold client answers 502 UPSTREAM_ERROR naming it, in bounded time, and recovers after', async () => {
-    const env = { TENCENT_SECRET_ID: LOCAL_SECRET_NAMES.tencent, TENCENT_BASE_URL: emulatorUrl() };
     await emulator.addFault({ target: 'secrets', api: 'GetSecretValue', httpStatus: 503 });
-    const cold = createTencentClient(env);
+    const cold = createTencentClient(upstreamEnvironment(emulatorUrl()));
     const started = Date.now();
     await expect(cold.call('get_online_member_num', { GroupId: GROUP }, Deadline.after(5000))).rejects.toMatchObject({
       code: 'UPSTREAM_ERROR', statusCode: 502, upstream: { provider: 'aws-secrets-manager' },
@@ -112,7 +113,7 @@ describe('endpoints under faults', () => {
 
   test('Secrets Manager failing once is absorbed by the SDK retry', async () => {
     await emulator.addFault({ target: 'secrets', api: 'GetSecretValue', httpStatus: 500, times: 1 });
-    const cold = createTencentClient({ TENCENT_SECRET_ID: LOCAL_SECRET_NAMES.tencent, TENCENT_BASE_URL: emulatorUrl() });
+    const cold = createTencentClient(upstreamEnvironment(emulatorUrl()));
     expect((await cold.call('get_online_member_num', { GroupId: GROUP }, Deadline.after(5000))).OnlineMemberNum).toBe(11);
   });
 

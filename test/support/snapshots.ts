@@ -2,8 +2,7 @@ import { createTencentClient, createVolcClient } from '../../lib/services.ts';
 import type { SnapshotSettings } from '../../lib/snapshots/run.ts';
 import { DynamoSnapshotStore } from '../../lib/snapshots/store-dynamodb.ts';
 import { RateGate } from '../../lib/upstream/rate-gate.ts';
-import { LOCAL_SECRET_NAMES } from '../../emulator/credentials.ts';
-import { localEnvironment } from '../../local/stack.ts';
+import { localAwsEnvironment, upstreamEnvironment } from '../../support/local-aws.ts';
 import { emulatorUrl } from './http.ts';
 
 // The snapshot run's parts wired in-process to the suite's emulator and dynalite.
@@ -15,18 +14,12 @@ export const dynamoEndpoint = (): string => {
 };
 
 export const useLocalAws = (): void => {
-  Object.assign(process.env, localEnvironment(emulatorUrl(), dynamoEndpoint()));
+  Object.assign(process.env, localAwsEnvironment(emulatorUrl(), dynamoEndpoint()));
 };
 
 export const localStore = () => new DynamoSnapshotStore({ tableName: process.env.LIVEGATE_TABLE as string, retentionDays: 30 });
 
-const clientEnv = () => ({
-  TENCENT_SECRET_ID: LOCAL_SECRET_NAMES.tencent,
-  TENCENT_BASE_URL: emulatorUrl(),
-  VOLC_SECRET_ID: LOCAL_SECRET_NAMES.volc,
-  VOLC_BASE_URL: emulatorUrl(),
-  UPSTREAM_ATTEMPT_TIMEOUT_MS: '800',
-});
+const clientEnv = () => ({ ...upstreamEnvironment(emulatorUrl()), UPSTREAM_ATTEMPT_TIMEOUT_MS: '800' });
 
 export const snapshotClients = (tencentPerSecond: number, volcPerSecond: number) => ({
   tencent: createTencentClient(clientEnv(), undefined, {
@@ -47,11 +40,3 @@ export const settings = (overrides: Partial<SnapshotSettings>): SnapshotSettings
   maxInFlight: 64,
   ...overrides,
 });
-
-/** Waits for the start of the next window, so every tick of the run is still ahead of it. */
-export const atNextWindow = async (windowSeconds: number): Promise<number> => {
-  const windowMs = windowSeconds * 1000;
-  const start = Math.ceil((Date.now() + 1) / windowMs) * windowMs;
-  await new Promise((resolve) => setTimeout(resolve, start - Date.now() + 5));
-  return start;
-};
