@@ -24,7 +24,3 @@ export const credentialsFromEnv = (env: Record<string, string | undefined> = pro
     },
   };
 };
-
-// Transitional, until test/ and bench/ read these from support/demo-credentials.ts.
-export const DEFAULT_CREDENTIALS = DEMO_CREDENTIALS;
-export { LOCAL_SECRET_NAMES } from '../support/demo-credentials.ts';

@@ -138,6 +138,3 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
   }
   return { apiUrl, emulator, dynamo, tableName: LOCAL_TABLE_NAME, pid: child.pid, stop, exited };
 };
-
-// Transitional, until test/ and bench/ read it from support/local-aws.ts.
-export const localEnvironment = localAwsEnvironment;
