@@ -1,7 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import TLSSigAPIv2 from 'tls-sig-api-v2/TLSSigAPIv2.js';
-import { DEFAULT_CREDENTIALS, LOCAL_SECRET_NAMES } from '../emulator/credentials.ts';
-import { control } from './processes.ts';
+import { generateUserSig } from '../lib/tencent/usersig.ts';
+import { DEMO_CREDENTIALS } from '../support/demo-credentials.ts';
+import { emulatorClient } from '../support/emulator-client.ts';
+import { type HttpHandler, httpEvent, lambdaContext } from '../support/lambda-events.ts';
+import { functionEnvironment } from '../support/local-aws.ts';
+import { tencentRestUrl } from '../support/tencent-rest.ts';
 import { progress } from './support.ts';
 
 // Member pull: every member of a 6,000-member group through the members endpoint, beside
@@ -18,13 +20,14 @@ export interface MemberRow {
 const GROUP = '@TGS#2BENCHMEMBERS';
 
 export const memberPull = async (emulatorUrl: string): Promise<MemberRow[]> => {
-  await control(emulatorUrl, 'PUT', `/tencent/groups/${encodeURIComponent(GROUP)}`, { type: 'Public', memberCount: 6000 });
-  await control(emulatorUrl, 'PUT', '/limits', { tencentPerSecond: 200 });
-  const calls = async () => ((await control(emulatorUrl, 'GET', '/stats')).apis.get_group_member_info?.calls ?? 0) as number;
-  const { tencent } = DEFAULT_CREDENTIALS;
-  const userSig = new TLSSigAPIv2.Api(tencent.sdkAppId, tencent.secretKey).genUserSig(tencent.adminIdentifier, 86_400);
+  const upstreams = emulatorClient(emulatorUrl);
+  await upstreams.putGroup(GROUP, { type: 'Public', memberCount: 6000 });
+  await upstreams.setLimits({ tencentPerSecond: 200 });
+  const calls = async () => (await upstreams.stats()).apis.get_group_member_info?.calls ?? 0;
+  const { tencent } = DEMO_CREDENTIALS;
+  const userSig = generateUserSig(tencent, 86_400);
   const direct = async (limit: number, offset: number) => {
-    const url = `${emulatorUrl}/v4/group_open_http_svc/get_group_member_info?sdkappid=${tencent.sdkAppId}&identifier=${tencent.adminIdentifier}&usersig=${userSig}&random=${randomBytes(4).readUInt32BE(0)}&contenttype=json`;
+    const url = tencentRestUrl(emulatorUrl, '/v4/group_open_http_svc/get_group_member_info', tencent, userSig);
     const response = await fetch(url, { method: 'POST', body: JSON.stringify({ GroupId: GROUP, Limit: limit, Offset: offset }) });
     return response.json() as Promise<{ ErrorCode: number; MemberList?: unknown[] }>;
   };
@@ -45,18 +48,13 @@ export const memberPull = async (emulatorUrl: string): Promise<MemberRow[]> => {
   for (let offset = 0; offset < 6000; offset += size) pulled += (await direct(size, offset)).MemberList?.length ?? 0;
   rows.push({ how: `direct, largest page that fits (${size}), sequential`, ms: performance.now() - started, upstreamCalls: (await calls()) - before, members: pulled, note: 'the caller must know the size' });
 
-  Object.assign(process.env, {
-    TENCENT_SECRET_ID: LOCAL_SECRET_NAMES.tencent, TENCENT_BASE_URL: emulatorUrl, AWS_ENDPOINT_URL_SECRETS_MANAGER: emulatorUrl,
-    AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', LOG_LEVEL: 'warn',
-  });
-  const { handler } = await import('../handlers/group-members.ts');
-  const event = {
-    rawPath: `/v1/groups/${encodeURIComponent(GROUP)}/members`, queryStringParameters: { limit: '6000' }, headers: {}, requestContext: { http: { method: 'GET' } },
-  };
+  Object.assign(process.env, functionEnvironment(emulatorUrl), { LOG_LEVEL: 'warn' });
+  const handler = (await import('../handlers/group-members.ts')).handler as HttpHandler;
+  const event = httpEvent('GET', `/v1/groups/${encodeURIComponent(GROUP)}/members`, { query: { limit: '6000' } });
   for (const label of ['members endpoint, first request', 'members endpoint, next request (page size learned)']) {
     before = await calls();
     started = performance.now();
-    const answer = await (handler as (e: unknown, c: unknown) => Promise<{ statusCode: number; body: string }>)(event, { awsRequestId: 'bench', getRemainingTimeInMillis: () => 20_000 });
+    const answer = await handler(event, lambdaContext('bench', 20_000));
     const members = (JSON.parse(answer.body) as { members?: unknown[] }).members?.length ?? 0;
     rows.push({ how: label, ms: performance.now() - started, upstreamCalls: (await calls()) - before, members, note: `HTTP ${answer.statusCode}` });
   }

@@ -37,9 +37,3 @@ export const startDynaliteProcess = async (port: number): Promise<Background> =>
   await waitFor(url);
   return { url, stop: () => child.kill('SIGTERM') };
 };
-
-export const control = async (emulatorUrl: string, method: string, path: string, body?: unknown): Promise<any> => {
-  const response = await fetch(`${emulatorUrl}/_emulator${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return response.json();
-};

@@ -1,10 +1,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { DEFAULT_CREDENTIALS, LOCAL_SECRET_NAMES } from '../emulator/credentials.ts';
 import { ensureSnapshotTable } from '../local/dynamodb.ts';
-import { coldStarts, floorBundles, packageBundles } from './cold-start.ts';
+import { DEMO_CREDENTIALS } from '../support/demo-credentials.ts';
+import { emulatorClient } from '../support/emulator-client.ts';
+import { httpEvent } from '../support/lambda-events.ts';
+import { functionEnvironment } from '../support/local-aws.ts';
+import { packageService, unpackFunctions } from '../support/package-service.ts';
+import { freePort } from '../support/ports.ts';
+import { coldStarts, floorBundles } from './cold-start.ts';
 import { memberPull } from './members.ts';
-import { control, startDynaliteProcess, startEmulatorProcess } from './processes.ts';
+import { startDynaliteProcess, startEmulatorProcess } from './processes.ts';
 import { snapshotThroughput } from './snapshots.ts';
 import { kb, machine, mb, ms, progress, table, us } from './support.ts';
 import { warmOverhead } from './warm.ts';
@@ -12,14 +16,6 @@ import { warmOverhead } from './warm.ts';
 // `npm run bench`: every figure measured side by side in one run on this machine, printed and
 // written to bench/RESULTS.md. BENCH_SCALE (default 5) shortens the snapshot "minute" and
 // raises the emulator ceiling by that factor; BENCH_SCALE=1 runs the full-size minute.
-
-const freePort = (): Promise<number> => new Promise((resolve) => {
-  const probe = createServer();
-  probe.listen(0, '127.0.0.1', () => {
-    const { port } = probe.address() as { port: number };
-    probe.close(() => resolve(port));
-  });
-});
 
 const scale = Number(process.env.BENCH_SCALE ?? 5);
 const coldRuns = Number(process.env.BENCH_COLD_RUNS ?? 20);
@@ -30,30 +26,30 @@ const emulator = await startEmulatorProcess(await freePort());
 const dynamo = await startDynaliteProcess(await freePort());
 const out: string[] = [];
 try {
-  await control(emulator.url, 'PUT', '/limits', { tencentPerSecond: 1_000_000, volcPerSecond: 1_000_000 });
+  const upstreams = emulatorClient(emulator.url);
+  await upstreams.setLimits({ tencentPerSecond: 1_000_000, volcPerSecond: 1_000_000 });
   const live = '@TGS#aBENCHLIVE';
-  await control(emulator.url, 'PUT', `/tencent/groups/${encodeURIComponent(live)}`, { type: 'AVChatRoom', onlineCount: 1234, memberCount: 50 });
-  await control(emulator.url, 'PUT', `/volc/apps/${DEFAULT_CREDENTIALS.volc.rtcAppId}/rooms/bench-room`, { visibleUsers: ['a'], invisibleUsers: ['b'] });
+  await upstreams.putGroup(live, { type: 'AVChatRoom', onlineCount: 1234, memberCount: 50 });
+  await upstreams.putRoom(DEMO_CREDENTIALS.volc.rtcAppId, 'bench-room', { visibleUsers: ['a'], invisibleUsers: ['b'] });
   await ensureSnapshotTable(dynamo.url, 'livegate-bench-history', process.cwd());
 
   // 1. Cold start
-  const unpacked = packageBundles();
+  progress('packaging the functions with serverless package ...');
+  const unpacked = unpackFunctions(packageService({ stage: 'bench' }));
   const floors = await floorBundles(unpacked, emulator.url);
   const env = {
-    TENCENT_SECRET_ID: LOCAL_SECRET_NAMES.tencent, TENCENT_BASE_URL: emulator.url, VOLC_SECRET_ID: LOCAL_SECRET_NAMES.volc, VOLC_BASE_URL: emulator.url,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: emulator.url, AWS_ENDPOINT_URL_DYNAMODB: dynamo.url, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local',
-    SNAPSHOT_TABLE: 'livegate-bench-history', RTC_APP_ID: DEFAULT_CREDENTIALS.volc.rtcAppId, SNAPSHOT_DISCOVERY: 'off', SNAPSHOT_WINDOW_SECONDS: '1', SNAPSHOT_INTERVAL_SECONDS: '1', LOG_LEVEL: 'warn',
+    ...functionEnvironment(emulator.url, dynamo.url),
+    SNAPSHOT_TABLE: 'livegate-bench-history', RTC_APP_ID: DEMO_CREDENTIALS.volc.rtcAppId, SNAPSHOT_DISCOVERY: 'off', SNAPSHOT_WINDOW_SECONDS: '1', SNAPSHOT_INTERVAL_SECONDS: '1', LOG_LEVEL: 'warn',
   };
-  const http = (method: string, rawPath: string, extra: Record<string, unknown> = {}) => ({ rawPath, headers: { 'content-type': 'application/json' }, requestContext: { http: { method } }, ...extra });
   const group = `/v1/groups/${encodeURIComponent(live)}`;
   const cold = await coldStarts([
-    { fn: 'groupOnlineCount', event: http('GET', `${group}/online-count`) },
-    { fn: 'groupMembers', event: http('GET', `${group}/members`) },
-    { fn: 'groupAdmins', event: http('POST', `${group}/admins`, { body: '{"action":"set","accounts":["bench"]}' }) },
-    { fn: 'roomOnlineUsers', event: http('GET', '/v1/rooms/bench-room/online-users') },
-    { fn: 'groupOnlineCountHistory', event: http('GET', `${group}/online-count/history`) },
-    { fn: 'roomOnlineUsersHistory', event: http('GET', '/v1/rooms/bench-room/online-users/history') },
-    { fn: 'notFound', event: http('GET', '/nothing') },
+    { fn: 'groupOnlineCount', event: httpEvent('GET', `${group}/online-count`) },
+    { fn: 'groupMembers', event: httpEvent('GET', `${group}/members`) },
+    { fn: 'groupAdmins', event: httpEvent('POST', `${group}/admins`, { body: '{"action":"set","accounts":["bench"]}' }) },
+    { fn: 'roomOnlineUsers', event: httpEvent('GET', '/v1/rooms/bench-room/online-users') },
+    { fn: 'groupOnlineCountHistory', event: httpEvent('GET', `${group}/online-count/history`) },
+    { fn: 'roomOnlineUsersHistory', event: httpEvent('GET', '/v1/rooms/bench-room/online-users/history') },
+    { fn: 'notFound', event: httpEvent('GET', '/nothing') },
     { fn: 'snapshot', event: { shard: 0, shards: 1 } },
   ], unpacked, floors, env, coldRuns);
   const upstreamCallMs = cold.floorWithCallMs - cold.floorMs;

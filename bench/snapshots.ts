@@ -1,6 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { LOCAL_SECRET_NAMES } from '../emulator/credentials.ts';
 import { ensureSnapshotTable } from '../local/dynamodb.ts';
 import { readTencentConfig } from '../lib/config/providers.ts';
 import { readRuntimeConfig } from '../lib/config/runtime.ts';
@@ -10,7 +9,9 @@ import { buildSnapshotProviders } from '../lib/snapshots/providers.ts';
 import { runSnapshot } from '../lib/snapshots/run.ts';
 import { DynamoSnapshotStore } from '../lib/snapshots/store-dynamodb.ts';
 import type { Target } from '../lib/snapshots/targets.ts';
-import { control } from './processes.ts';
+import { emulatorClient } from '../support/emulator-client.ts';
+import { localAwsEnvironment, upstreamEnvironment } from '../support/local-aws.ts';
+import { atNextWindow } from '../support/snapshot-window.ts';
 import { progress } from './support.ts';
 
 // Snapshot throughput: N emulated live groups sampled by one run at a given ceiling. `scale`
@@ -37,14 +38,13 @@ const TABLE = 'livegate-bench-snapshots';
 export const snapshotThroughput = async (
   emulatorUrl: string, dynamoUrl: string, groups: number, intervalSeconds: number, windowSeconds: number, ceiling: number,
 ): Promise<ThroughputRow> => {
-  await control(emulatorUrl, 'POST', '/reset');
-  await control(emulatorUrl, 'PUT', '/limits', { tencentPerSecond: ceiling });
-  await control(emulatorUrl, 'POST', '/tencent/groups', { prefix: 'BENCH', count: groups, type: 'AVChatRoom' });
+  const upstreams = emulatorClient(emulatorUrl);
+  await upstreams.reset();
+  await upstreams.setLimits({ tencentPerSecond: ceiling });
+  await upstreams.createGroups({ prefix: 'BENCH', count: groups, type: 'AVChatRoom' });
   await ensureSnapshotTable(dynamoUrl, TABLE, process.cwd());
-  const env = {
-    TENCENT_SECRET_ID: LOCAL_SECRET_NAMES.tencent, TENCENT_BASE_URL: emulatorUrl, UPSTREAM_ATTEMPT_TIMEOUT_MS: '3000',
-  };
-  Object.assign(process.env, { AWS_ENDPOINT_URL_SECRETS_MANAGER: emulatorUrl, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', LOG_LEVEL: 'warn' });
+  const env = { ...upstreamEnvironment(emulatorUrl), UPSTREAM_ATTEMPT_TIMEOUT_MS: '3000' };
+  Object.assign(process.env, localAwsEnvironment(emulatorUrl));
   // The snapshot budget set right at the limit, the hardest case for keeping under it.
   const budget = ceiling;
   const targets: Target[] = Array.from({ length: groups }, (_, index) => ({ kind: 'group', groupId: `@TGS#aBENCH${index}` }));
@@ -59,9 +59,7 @@ export const snapshotThroughput = async (
     tableName: TABLE, retentionDays: 1,
     client: DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamoUrl, maxAttempts: 6 })),
   });
-  // Start on a window boundary, as the scheduled run does.
-  const windowMs = windowSeconds * 1000;
-  await new Promise((resolve) => setTimeout(resolve, Math.ceil((Date.now() + 1) / windowMs) * windowMs - Date.now() + 5));
+  await atNextWindow(windowSeconds);
   let peakRss = process.memoryUsage().rss;
   global.gc?.();
   const heapBefore = process.memoryUsage().heapUsed;
@@ -71,8 +69,7 @@ export const snapshotThroughput = async (
   clearInterval(sampler);
   global.gc?.();
   const heapAfter = process.memoryUsage().heapUsed;
-  const stats = (await control(emulatorUrl, 'GET', '/stats')) as { apis: Record<string, { peakPerSecond: number; rejected: Record<string, number> }> };
-  const api = stats.apis.get_online_member_num;
+  const api = (await upstreams.stats()).apis.get_online_member_num;
   const gaps = Object.values(summary.gapsByReason).reduce((sum, count) => sum + count, 0);
   return {
     groups,

@@ -1,4 +1,8 @@
+import type { ServerResponse } from 'node:http';
+import type { EmulatorContext } from './context.ts';
 import type { EmulatorCredentials } from './credentials.ts';
+import { applyFault } from './fault-injection.ts';
+import { parseJson, send } from './http.ts';
 import { type EmulatedGroup, type EmulatorState, currentOnlineCount } from './state.ts';
 import { verifyUserSig } from './usersig-verify.ts';
 
@@ -160,4 +164,25 @@ export const handleTencentApi = (api: string, state: EmulatorState, body: Record
     default:
       return failure(60009, 'unknown API');
   }
+};
+
+/** An injected error code, answered as Tencent answers every error: in an HTTP 200 body. */
+export const tencentFaultAnswer = (errorCode: number): TencentAnswer => failure(errorCode, 'fault injected by the emulator');
+
+/** One call to a Tencent REST API, checked in the order the service checks it (docs/EMULATOR.md). */
+export const serveTencent = async (context: EmulatorContext, api: string, url: URL, body: Buffer, res: ServerResponse): Promise<void> => {
+  const { traffic } = context;
+  const answer = (payload: TencentAnswer) => {
+    if (payload.ErrorCode) traffic.recordRejection(api, payload.ErrorCode as number);
+    send(res, 200, payload);
+  };
+  const inLastSecond = traffic.recordCall(api);
+  // applyFault has counted the rejection already, so the fault answer does not go through answer().
+  if (await applyFault(traffic, 'tencent', api, res, (code) => send(res, 200, tencentFaultAnswer(code)))) return;
+  if (inLastSecond > context.limits.tencentPerSecond) return answer(failure(60007, 'REST API call frequency exceeds the limit'));
+  const rejected = checkCommonParameters(url.searchParams, context.credentials.tencent, Math.floor(context.clock() / 1000));
+  if (rejected) return answer(rejected);
+  const parsed = parseJson(body);
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return answer(failure(60003, 'the request body is not a JSON object'));
+  answer(handleTencentApi(api, context.state, parsed as Record<string, unknown>, context.clock()));
 };

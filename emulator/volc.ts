@@ -1,6 +1,10 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type QueryValue, computeSignature, sha256Hex } from '../lib/volc/signer.ts';
+import type { EmulatorContext } from './context.ts';
 import type { EmulatorCredentials } from './credentials.ts';
+import { applyFault } from './fault-injection.ts';
+import { send } from './http.ts';
 import type { EmulatorState } from './state.ts';
 
 // Volcengine RTC GetRoomOnlineUsers and the OpenAPI signature check in front of it. Errors are
@@ -22,6 +26,20 @@ export const volcError = (status: number, code: string, codeN: number | undefine
   status,
   body: { ResponseMetadata: { ...metadata(requestId, action, version), Error: { Code: code, ...(codeN === undefined ? {} : { CodeN: codeN }), Message: message } } },
 });
+
+const throttled = (requestId: string, action: string, version: string): VolcAnswer =>
+  volcError(429, 'FlowLimitExceeded', 100018, 'Request was denied due to request throttling.', requestId, action, version);
+
+// Injected gateway codes (1000xx) answer 401, as the authentication failures most of them are;
+// 100014 and 100016 are not authentication failures and answer 500, as other codes do.
+const isAuthenticationCode = (code: number): boolean => code >= 100000 && code < 100100 && code !== 100014 && code !== 100016;
+const INJECTED_CODE_NAMES: Record<number, string> = { 100009: 'InvalidAccessKey', 100010: 'SignatureDoesNotMatch' };
+
+/** An injected error code, answered with the status and Code Volcengine sends with it. */
+export const volcFaultAnswer = (code: number, requestId: string, action: string, version: string): VolcAnswer => {
+  if (code === 100018 || code === 429) return throttled(requestId, action, version);
+  return volcError(isAuthenticationCode(code) ? 401 : 500, INJECTED_CODE_NAMES[code] ?? 'InternalError', code, 'fault injected by the emulator', requestId, action, version);
+};
 
 const AUTHORIZATION = /^HMAC-SHA256 Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/([^/,\s]+)\/request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/;
 
@@ -112,4 +130,34 @@ export const getRoomOnlineUsers = (state: EmulatorState, query: URLSearchParams,
       }
     : { RoomExists: false };
   return { status: 200, body: { ResponseMetadata: metadata(requestId, action, version), Result } };
+};
+
+/** One OpenAPI call, checked in the order the gateway checks it (docs/EMULATOR.md). */
+export const serveVolc = async (context: EmulatorContext, req: IncomingMessage, url: URL, body: Buffer, res: ServerResponse): Promise<void> => {
+  const { traffic } = context;
+  const requestId = randomUUID().replace(/-/g, '').toUpperCase();
+  const action = url.searchParams.get('Action') ?? '';
+  const version = url.searchParams.get('Version') ?? '';
+  const api = action || 'GetRoomOnlineUsers';
+  const answer = ({ status, body: payload }: VolcAnswer) => {
+    const error = (payload.ResponseMetadata as { Error?: { Code: string; CodeN?: number } }).Error;
+    if (error) traffic.recordRejection(api, error.CodeN ?? error.Code);
+    send(res, status, payload);
+  };
+  const inLastSecond = traffic.recordCall(api);
+  if (await applyFault(traffic, 'volc', api, res, (code) => answer(volcFaultAnswer(code, requestId, action, version)))) return;
+  if (inLastSecond > context.limits.volcPerSecond) return answer(throttled(requestId, action, version));
+  if (!action || !version) {
+    return answer(volcError(400, 'MissingParameter', 100002, `The request is missing ${action ? 'Version' : 'Action'} parameter.`, requestId, action, version));
+  }
+  if (action !== 'GetRoomOnlineUsers' || version !== '2023-08-01') {
+    return answer(volcError(404, 'InvalidActionOrVersion', 100008, `Could not find operation ${action} for version ${version}.`, requestId, action, version));
+  }
+  const { volc: credentials } = context.credentials;
+  const signatureProblem = verifyVolcSignature(
+    { method: req.method ?? 'GET', pathname: url.pathname, query: url.searchParams, headers: req.headers, body },
+    credentials, context.clock(), requestId,
+  );
+  if (signatureProblem) return answer(signatureProblem);
+  answer(getRoomOnlineUsers(context.state, url.searchParams, new Set([credentials.rtcAppId]), requestId));
 };

@@ -1,3 +1,5 @@
+import { emulatorClient } from '../support/emulator-client.ts';
+
 // The demo rooms `npm start` creates in the emulator, and the curl lines it prints for them.
 
 export const DEMO_GROUPS = {
@@ -9,22 +11,17 @@ export const DEMO_GROUPS = {
 
 export const DEMO_ROOMS = { main: 'demo-room-1', quiet: 'demo-room-2' } as const;
 
-const put = async (emulatorUrl: string, path: string, body: unknown): Promise<void> => {
-  const response = await fetch(`${emulatorUrl}/_emulator${path}`, { method: 'PUT', body: JSON.stringify(body) });
-  if (!response.ok) throw new Error(`seeding ${path} failed: ${response.status} ${await response.text()}`);
-};
-
 export const seedDemoData = async (emulatorUrl: string, rtcAppId: string): Promise<void> => {
-  const group = (id: string) => `/tencent/groups/${encodeURIComponent(id)}`;
-  await put(emulatorUrl, group(DEMO_GROUPS.live), { type: 'AVChatRoom', onlineCount: 1200, fluctuate: true, admins: ['host_anna'], memberCount: 250 });
-  await put(emulatorUrl, group(DEMO_GROUPS.smallLive), { type: 'AVChatRoom', onlineCount: 86, fluctuate: true, memberCount: 40 });
-  await put(emulatorUrl, group(DEMO_GROUPS.bigLive), { type: 'AVChatRoom', onlineCount: 15000, fluctuate: true, memberCount: 2000 });
-  await put(emulatorUrl, group(DEMO_GROUPS.public), { type: 'Public', memberCount: 3000 });
-  await put(emulatorUrl, `/volc/apps/${encodeURIComponent(rtcAppId)}/rooms/${DEMO_ROOMS.main}`, {
+  const emulator = emulatorClient(emulatorUrl);
+  await emulator.putGroup(DEMO_GROUPS.live, { type: 'AVChatRoom', onlineCount: 1200, fluctuate: true, admins: ['host_anna'], memberCount: 250 });
+  await emulator.putGroup(DEMO_GROUPS.smallLive, { type: 'AVChatRoom', onlineCount: 86, fluctuate: true, memberCount: 40 });
+  await emulator.putGroup(DEMO_GROUPS.bigLive, { type: 'AVChatRoom', onlineCount: 15000, fluctuate: true, memberCount: 2000 });
+  await emulator.putGroup(DEMO_GROUPS.public, { type: 'Public', memberCount: 3000 });
+  await emulator.putRoom(rtcAppId, DEMO_ROOMS.main, {
     visibleUsers: ['host_anna', 'guest_bo', 'guest_chen'],
     invisibleUsers: ['recorder_bot', 'moderator_dee', 'silent_user_1'],
   });
-  await put(emulatorUrl, `/volc/apps/${encodeURIComponent(rtcAppId)}/rooms/${DEMO_ROOMS.quiet}`, { visibleUsers: ['solo_host'], invisibleUsers: [] });
+  await emulator.putRoom(rtcAppId, DEMO_ROOMS.quiet, { visibleUsers: ['solo_host'], invisibleUsers: [] });
 };
 
 export const tryThis = (apiUrl: string): string => {

@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { LOCAL_SECRET_NAMES } from '../emulator/credentials.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/server.ts';
+import { LOCAL_SECRET_NAMES } from '../support/demo-credentials.ts';
+import { localAwsEnvironment } from '../support/local-aws.ts';
 import { type RunningDynamo, ensureSnapshotTable, startDynamo } from './dynamodb.ts';
 
 // The whole local stack in one place, used by `npm start` and by the test suite alike:
@@ -55,17 +56,6 @@ const waitForApi = async (apiUrl: string, child: ChildProcess, timeoutMs: number
 
 export const LOCAL_TABLE_NAME = 'livegate-local-snapshots';
 
-export const localEnvironment = (emulatorUrl: string, dynamoEndpoint?: string): Record<string, string> => ({
-  // Dummy AWS credentials on purpose: real ones must never be sent to a local emulator.
-  AWS_ACCESS_KEY_ID: 'local',
-  AWS_SECRET_ACCESS_KEY: 'local',
-  AWS_REGION: 'us-east-1',
-  AWS_ENDPOINT_URL_SECRETS_MANAGER: emulatorUrl,
-  ...(dynamoEndpoint ? { AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint } : {}),
-  SLS_TELEMETRY_DISABLED: '1',
-  SLS_NOTIFICATIONS_MODE: 'off',
-});
-
 export const startStack = async (options: StackOptions): Promise<RunningStack> => {
   const root = options.projectRoot ?? process.cwd();
   const emulator = await startEmulator({ port: options.emulatorPort });
@@ -107,7 +97,7 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
     cwd: root,
     env: {
       ...process.env,
-      ...localEnvironment(emulator.url, functionsDynamoEndpoint),
+      ...localAwsEnvironment(emulator.url, functionsDynamoEndpoint),
       LIVEGATE_BUILD_DIR: buildDir,
       ...(options.memoryProbeFile ? { LIVEGATE_MEMORY_PROBE_FILE: options.memoryProbeFile } : {}),
     },

@@ -1,13 +1,13 @@
 import { targetKey } from '../../lib/snapshots/targets.ts';
 import type { SnapshotRecord } from '../../lib/snapshots/store.ts';
-import { DEFAULT_CREDENTIALS } from '../../emulator/credentials.ts';
+import { DEMO_CREDENTIALS } from '../../support/demo-credentials.ts';
 import { type ApiAnswer, callApi, expectContractError, groupPath, upstreamCalls } from '../support/http.ts';
 import { localStore, useLocalAws } from '../support/snapshots.ts';
 
 // History endpoints over data written straight into the table, so every expected value is known.
 
 const GROUP = '@TGS#aHISTORYLIVE';
-const APP = DEFAULT_CREDENTIALS.volc.rtcAppId;
+const APP = DEMO_CREDENTIALS.volc.rtcAppId;
 const ROOM = 'history-room';
 const base = Date.UTC(2026, 10, 21, 10, 0, 0);
 const iso = (ms: number) => new Date(ms).toISOString();

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { freeApiPort } from '../support/ports.ts';
+import { LOCAL_SECRET_NAMES } from '../../support/demo-credentials.ts';
+import { freeApiPort } from '../../support/ports.ts';
 
 // `npm start` as a user runs it: no TTY, chosen ports and credentials, demo data, a clean stop.
 
@@ -55,7 +56,7 @@ describe('npm start', () => {
     const secret = (await (await fetch(`http://127.0.0.1:${emulatorPort}/`, {
       method: 'POST',
       headers: { 'x-amz-target': 'secretsmanager.GetSecretValue', 'content-type': 'application/x-amz-json-1.1' },
-      body: JSON.stringify({ SecretId: 'livegate/local/tencent' }),
+      body: JSON.stringify({ SecretId: LOCAL_SECRET_NAMES.tencent }),
     })).json()) as { SecretString: string };
     expect(JSON.parse(secret.SecretString).secretKey).toBe('chosen-by-the-user-for-this-test');
 

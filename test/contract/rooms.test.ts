@@ -1,6 +1,7 @@
+import { DEMO_CREDENTIALS } from '../../support/demo-credentials.ts';
 import { callApi, emulator, expectContractError, upstreamCalls } from '../support/http.ts';
 
-const APP = 'demo-rtc-app';
+const APP = DEMO_CREDENTIALS.volc.rtcAppId;
 
 beforeAll(async () => {
   await emulator.putRoom(APP, 'room1', { visibleUsers: ['normal_user_1'], invisibleUsers: ['silent_user_1', 'silent_user_2'] });

@@ -1,5 +1,5 @@
-import { emulator, emulatorUrl, groupPath, callApi } from '../support/http.ts';
-import { atNextWindow } from '../support/snapshots.ts';
+import { atNextWindow } from '../../support/snapshot-window.ts';
+import { emulator, groupPath, callApi } from '../support/http.ts';
 
 // The bundled snapshot function as serverless-offline runs it (the test stack sets a 4 s window
 // of 2 s ticks and no schedule), invoked the way EventBridge does, with the shard as input.
@@ -8,7 +8,7 @@ const lambdaUrl = (): string => process.env.LIVEGATE_LAMBDA_URL as string;
 
 describe('snapshot function', () => {
   test('a scheduled invocation samples the discovered live groups into the history', async () => {
-    await fetch(`${emulatorUrl()}/_emulator/reset`, { method: 'POST' });
+    await emulator.reset();
     await emulator.putGroup('@TGS#aFNLIVE1', { type: 'AVChatRoom', onlineCount: 42 });
     await emulator.putGroup('@TGS#aFNLIVE2', { type: 'AVChatRoom', onlineCount: 43 });
     const windowStart = await atNextWindow(4);

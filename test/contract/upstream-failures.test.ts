@@ -1,4 +1,4 @@
-import { DEFAULT_CREDENTIALS } from '../../emulator/credentials.ts';
+import { DEMO_CREDENTIALS } from '../../support/demo-credentials.ts';
 import { callApi, callsOf, emulator, expectContractError, groupPath, pastRefreshCooldown } from '../support/http.ts';
 
 // Upstream trouble, injected in the emulator: what is retried, what is recovered, and what
@@ -10,7 +10,7 @@ const roomPath = '/v1/rooms/fault-room/online-users';
 
 beforeAll(async () => {
   await emulator.putGroup(LIVE, { type: 'AVChatRoom', onlineCount: 77 });
-  await emulator.putRoom(DEFAULT_CREDENTIALS.volc.rtcAppId, 'fault-room', { visibleUsers: ['v'], invisibleUsers: [] });
+  await emulator.putRoom(DEMO_CREDENTIALS.volc.rtcAppId, 'fault-room', { visibleUsers: ['v'], invisibleUsers: [] });
   // Warm both functions so their secrets are cached before the faults start.
   await callApi(countPath);
   await callApi(roomPath);

@@ -1,14 +1,16 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DEFAULT_CREDENTIALS } from '../../emulator/credentials.ts';
 import { Deadline } from '../../lib/deadline.ts';
 import { toApiError } from '../../lib/http/to-api-error.ts';
 import { runSnapshot } from '../../lib/snapshots/run.ts';
 import { DynamoSnapshotStore } from '../../lib/snapshots/store-dynamodb.ts';
 import { type Target, targetKey } from '../../lib/snapshots/targets.ts';
+import { DEMO_CREDENTIALS } from '../../support/demo-credentials.ts';
+import { upstreamEnvironment } from '../../support/local-aws.ts';
+import { atNextWindow } from '../../support/snapshot-window.ts';
 import { callApi, emulator, emulatorUrl, expectContractError, groupPath } from '../support/http.ts';
 import { type FaultProxy, proxyControl, startFaultProxy } from '../support/fault-proxy.ts';
-import { atNextWindow, coldTencentClient, dynamoEndpoint, localStore, runDependencies, snapshotProviders, useLocalAws } from '../support/snapshots.ts';
+import { coldTencentClient, dynamoEndpoint, localStore, runDependencies, snapshotProviders, useLocalAws } from '../support/snapshots.ts';
 
 // Production conditions, injected: the run loses no tick and the endpoints answer the
 // contract (or succeed after a bounded retry) within their budget.
@@ -28,7 +30,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await emulator.clearFaults();
-  await emulator.rotate({ tencent: DEFAULT_CREDENTIALS.tencent, volc: DEFAULT_CREDENTIALS.volc });
+  await emulator.rotate(DEMO_CREDENTIALS);
   await proxyControl(process.env.LIVEGATE_DYNAMODB_PROXY as string).reset();
 });
 

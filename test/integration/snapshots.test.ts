@@ -3,18 +3,15 @@ import { Deadline } from '../../lib/deadline.ts';
 import { runSnapshot } from '../../lib/snapshots/run.ts';
 import { type Target, inShard, targetKey } from '../../lib/snapshots/targets.ts';
 import type { SnapshotRecord } from '../../lib/snapshots/store.ts';
-import { DEFAULT_CREDENTIALS } from '../../emulator/credentials.ts';
-import { emulator, emulatorUrl } from '../support/http.ts';
-import { atNextWindow, localStore, runDependencies, snapshotProviders, useLocalAws } from '../support/snapshots.ts';
+import { DEMO_CREDENTIALS } from '../../support/demo-credentials.ts';
+import { atNextWindow } from '../../support/snapshot-window.ts';
+import { emulator } from '../support/http.ts';
+import { localStore, runDependencies, snapshotProviders, useLocalAws } from '../support/snapshots.ts';
 
 // The snapshot run against the emulator and dynalite, with a short window (3 s of 1 s ticks)
 // so that a "minute" takes seconds.
 
-const APP = DEFAULT_CREDENTIALS.volc.rtcAppId;
-const reset = async () => {
-  await fetch(`${emulatorUrl()}/_emulator/reset`, { method: 'POST' });
-};
-const bulk = (body: Record<string, unknown>) => fetch(`${emulatorUrl()}/_emulator/tencent/groups`, { method: 'POST', body: JSON.stringify(body) });
+const APP = DEMO_CREDENTIALS.volc.rtcAppId;
 
 const recordsOf = async (target: Target, from: number, to: number): Promise<SnapshotRecord[]> =>
   (await localStore().queryRange(targetKey(target), from, to, {})).records;
@@ -29,8 +26,8 @@ afterAll(async () => {
 
 describe('snapshot run', () => {
   test('samples every target on every tick: discovered and configured groups, and rooms', async () => {
-    await reset();
-    await bulk({ prefix: 'SNAPA', count: 4, type: 'AVChatRoom' });
+    await emulator.reset();
+    await emulator.createGroups({ prefix: 'SNAPA', count: 4, type: 'AVChatRoom' });
     await emulator.putGroup('@TGS#aSNAPFIXED', { type: 'AVChatRoom', onlineCount: 321 });
     await emulator.putGroup('@TGS#2SNAPPUBLIC', { type: 'Public' });
     await emulator.putRoom(APP, 'snap-room', { visibleUsers: ['a', 'b'], invisibleUsers: ['c'] });
@@ -55,8 +52,8 @@ describe('snapshot run', () => {
   });
 
   test('two overlapping runs of the same window, or a late retry, store each tick once and never hide a sample behind a gap', async () => {
-    await reset();
-    await bulk({ prefix: 'SNAPB', count: 3, type: 'AVChatRoom', onlineCount: 7 });
+    await emulator.reset();
+    await emulator.createGroups({ prefix: 'SNAPB', count: 3, type: 'AVChatRoom', onlineCount: 7 });
     const providers = snapshotProviders(100, 20);
     const windowStart = await atNextWindow(3);
     const run = () => runSnapshot(runDependencies(providers, { settings: {} }), { index: 0, count: 1 });
@@ -75,7 +72,7 @@ describe('snapshot run', () => {
   });
 
   test('failures become gaps with their reason, one failing target or provider never stops the others, and no tick is lost', async () => {
-    await reset();
+    await emulator.reset();
     await emulator.putGroup('@TGS#aSNAPOK', { type: 'AVChatRoom', onlineCount: 5 });
     await emulator.putGroup('@TGS#2SNAPNOTLIVE', { type: 'Public' });
     await emulator.putRoom(APP, 'snap-room-2', { visibleUsers: ['v'], invisibleUsers: [] });
@@ -101,7 +98,7 @@ describe('snapshot run', () => {
   });
 
   test('an upstream slower than the tick becomes an upstream-timeout gap for that tick only', async () => {
-    await reset();
+    await emulator.reset();
     await emulator.putGroup('@TGS#aSNAPSLOW', { type: 'AVChatRoom', onlineCount: 9 });
     const target: Target = { kind: 'group', groupId: '@TGS#aSNAPSLOW' };
     const providers = snapshotProviders(100, 20);
@@ -114,8 +111,8 @@ describe('snapshot run', () => {
   });
 
   test('keeps under the rate budget (emulator stats), lengthening the interval when targets do not fit', async () => {
-    await reset();
-    await bulk({ prefix: 'SNAPR', count: 120, type: 'AVChatRoom' });
+    await emulator.reset();
+    await emulator.createGroups({ prefix: 'SNAPR', count: 120, type: 'AVChatRoom' });
     const providers = snapshotProviders(50, 20);
     const windowStart = await atNextWindow(6);
     const summary = await runSnapshot(runDependencies(providers, { settings: { windowSeconds: 6, intervalSeconds: 2 } }), { index: 0, count: 1 });
@@ -131,8 +128,8 @@ describe('snapshot run', () => {
   });
 
   test('targets that do not fit even once a window are stored as over-capacity gaps', async () => {
-    await reset();
-    await bulk({ prefix: 'SNAPC', count: 30, type: 'AVChatRoom' });
+    await emulator.reset();
+    await emulator.createGroups({ prefix: 'SNAPC', count: 30, type: 'AVChatRoom' });
     const providers = snapshotProviders(4, 20);
     await atNextWindow(3);
     const summary = await runSnapshot(runDependencies(providers, { settings: {} }), { index: 0, count: 1 });
@@ -142,8 +139,8 @@ describe('snapshot run', () => {
   });
 
   test('shards split the targets between them, each sampled by exactly one shard', async () => {
-    await reset();
-    await bulk({ prefix: 'SNAPS', count: 40, type: 'AVChatRoom', onlineCount: 1 });
+    await emulator.reset();
+    await emulator.createGroups({ prefix: 'SNAPS', count: 40, type: 'AVChatRoom', onlineCount: 1 });
     await atNextWindow(3);
     // Each shard is its own invocation with its own providers, at a third of the rate.
     const shards = await Promise.all([0, 1, 2].map((index) =>
@@ -159,8 +156,8 @@ describe('snapshot run', () => {
 
 describe('group discovery', () => {
   test('when discovery fails, the groups it found last time are sampled, and the summary says so', async () => {
-    await reset();
-    await bulk({ prefix: 'SNAPD', count: 3, type: 'AVChatRoom', onlineCount: 4 });
+    await emulator.reset();
+    await emulator.createGroups({ prefix: 'SNAPD', count: 3, type: 'AVChatRoom', onlineCount: 4 });
     const dependencies = runDependencies(snapshotProviders(100, 20), { settings: { windowSeconds: 1, intervalSeconds: 1 } });
     await atNextWindow(1);
     const first = await runSnapshot(dependencies, { index: 0, count: 1 });
@@ -182,15 +179,15 @@ describe('group discovery', () => {
 
 
   test('follows Next across pages and lists live-stream groups only', async () => {
-    await reset();
-    await bulk({ prefix: 'DISC', count: 23_456, type: 'AVChatRoom', onlineCount: 1 });
-    await bulk({ prefix: 'DISCPUB', count: 50, type: 'Public' });
+    await emulator.reset();
+    await emulator.createGroups({ prefix: 'DISC', count: 23_456, type: 'AVChatRoom', onlineCount: 1 });
+    await emulator.createGroups({ prefix: 'DISCPUB', count: 50, type: 'Public' });
     const tencent = snapshotProviders(100, 20).tencent?.client;
     if (!tencent) throw new Error('the suite configures Tencent');
     const found = await discoverLiveGroups(tencent, Deadline.after(20_000));
     expect(found.pages).toBe(3);
     expect(found.groups).toHaveLength(23_456);
     expect(new Set(found.groups.map((target) => targetKey(target))).size).toBe(23_456);
-    await reset();
+    await emulator.reset();
   });
 });

@@ -1,6 +1,5 @@
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { LOCAL_SECRET_NAMES } from '../../emulator/credentials.ts';
 import { Deadline } from '../../lib/deadline.ts';
 import { toApiError } from '../../lib/http/to-api-error.ts';
 import { secretsManagerSource } from '../../lib/secrets.ts';
@@ -8,7 +7,8 @@ import { SecretCache } from '../../lib/secrets.ts';
 import { TencentChatClient } from '../../lib/tencent/client.ts';
 import { parseTencentSecret } from '../../lib/tencent/credentials.ts';
 import { UserSigCache } from '../../lib/tencent/usersig.ts';
-import { localEnvironment } from '../../local/stack.ts';
+import { LOCAL_SECRET_NAMES } from '../../support/demo-credentials.ts';
+import { localAwsEnvironment } from '../../support/local-aws.ts';
 import { emulator, emulatorUrl } from '../support/http.ts';
 
 // The library's Tencent client in-process, against the emulator through a recording relay, to
@@ -20,7 +20,7 @@ let relayUrl: string;
 const seen: Array<{ random: string | null; usersig: string | null }> = [];
 
 beforeAll(async () => {
-  Object.assign(process.env, localEnvironment(emulatorUrl()));
+  Object.assign(process.env, localAwsEnvironment(emulatorUrl()));
   await emulator.putGroup(GROUP, { type: 'AVChatRoom', onlineCount: 5 });
   relay = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://relay');

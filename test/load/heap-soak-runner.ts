@@ -1,31 +1,23 @@
 import { liveHeapBytes } from '../../local/live-heap.ts';
+import { type HttpHandler, httpEvent, lambdaContext } from '../../support/lambda-events.ts';
 
 // Run by heap-soak.test.ts in a process of its own, with --expose-gc, against the suite's
 // emulator and dynalite: every read handler, called round after round, with the live heap
 // measured after a full collection at the end of each round. Prints one JSON line.
-
-type Handler = (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string }>;
 
 const rounds = Number(process.env.SOAK_ROUNDS);
 const callsPerRound = Number(process.env.SOAK_CALLS_PER_ROUND);
 const groupId = process.env.SOAK_GROUP as string;
 const roomId = process.env.SOAK_ROOM as string;
 
-const event = (rawPath: string, query: Record<string, string> = {}) => ({
-  rawPath,
-  rawQueryString: new URLSearchParams(query).toString(),
-  queryStringParameters: Object.keys(query).length > 0 ? query : undefined,
-  headers: {},
-  requestContext: { http: { method: 'GET' }, requestId: 'soak' },
-});
 const groupPath = `/v1/groups/${encodeURIComponent(groupId)}`;
-const calls: Array<{ handler: Handler; event: unknown }> = [
-  { handler: (await import('../../handlers/group-online-count.ts')).handler as Handler, event: event(`${groupPath}/online-count`) },
-  { handler: (await import('../../handlers/group-members.ts')).handler as Handler, event: event(`${groupPath}/members`, { limit: '20', fields: 'role,joinTime' }) },
-  { handler: (await import('../../handlers/room-online-users.ts')).handler as Handler, event: event(`/v1/rooms/${roomId}/online-users`) },
-  { handler: (await import('../../handlers/group-history.ts')).handler as Handler, event: event(`${groupPath}/online-count/history`) },
+const calls: Array<{ handler: HttpHandler; event: unknown }> = [
+  { handler: (await import('../../handlers/group-online-count.ts')).handler as HttpHandler, event: httpEvent('GET', `${groupPath}/online-count`) },
+  { handler: (await import('../../handlers/group-members.ts')).handler as HttpHandler, event: httpEvent('GET', `${groupPath}/members`, { query: { limit: '20', fields: 'role,joinTime' } }) },
+  { handler: (await import('../../handlers/room-online-users.ts')).handler as HttpHandler, event: httpEvent('GET', `/v1/rooms/${roomId}/online-users`) },
+  { handler: (await import('../../handlers/group-history.ts')).handler as HttpHandler, event: httpEvent('GET', `${groupPath}/online-count/history`) },
 ];
-const context = { awsRequestId: 'soak', getRemainingTimeInMillis: () => 10_000 };
+const context = lambdaContext('soak');
 
 const heapAfterRound: number[] = [];
 const failures: string[] = [];

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { DEFAULT_CREDENTIALS, LOCAL_SECRET_NAMES } from '../../emulator/credentials.ts';
-import { localEnvironment } from '../../local/stack.ts';
+import { DEMO_CREDENTIALS } from '../../support/demo-credentials.ts';
+import { functionEnvironment } from '../../support/local-aws.ts';
 import { emulator, emulatorUrl } from '../support/http.ts';
 
 // The load test's memory reading (workers of serverless-offline, some fifty requests each) can
@@ -18,7 +18,7 @@ test('every read handler, 12,000 calls in one process: the live heap stays level
   const groupId = '@TGS#aSOAK';
   const roomId = 'soak-room';
   await emulator.putGroup(groupId, { type: 'AVChatRoom', onlineCount: 42, memberCount: 100 });
-  await emulator.putRoom(DEFAULT_CREDENTIALS.volc.rtcAppId, roomId, { visibleUsers: ['a', 'b'], invisibleUsers: ['c'] });
+  await emulator.putRoom(DEMO_CREDENTIALS.volc.rtcAppId, roomId, { visibleUsers: ['a', 'b'], invisibleUsers: ['c'] });
   // Far more calls a second than the documented limits: this measures memory, not pacing.
   const documentedLimits = await emulator.setLimits({});
   await emulator.setLimits({ tencentPerSecond: 1_000_000, volcPerSecond: 1_000_000 });
@@ -27,13 +27,9 @@ test('every read handler, 12,000 calls in one process: the live heap stays level
     ({ stdout: output } = await promisify(execFile)(process.execPath, ['--expose-gc', '--no-flush-bytecode', 'test/load/heap-soak-runner.ts'], {
       env: {
         ...process.env,
-        ...localEnvironment(emulatorUrl(), process.env.LIVEGATE_DYNAMODB_ENDPOINT),
-        TENCENT_SECRET_ID: LOCAL_SECRET_NAMES.tencent,
-        TENCENT_BASE_URL: emulatorUrl(),
-        VOLC_SECRET_ID: LOCAL_SECRET_NAMES.volc,
-        VOLC_BASE_URL: emulatorUrl(),
+        ...functionEnvironment(emulatorUrl(), process.env.LIVEGATE_DYNAMODB_ENDPOINT),
         SNAPSHOT_TABLE: process.env.LIVEGATE_TABLE as string,
-        RTC_APP_ID: DEFAULT_CREDENTIALS.volc.rtcAppId,
+        RTC_APP_ID: DEMO_CREDENTIALS.volc.rtcAppId,
         LOG_LEVEL: 'warn',
         SOAK_ROUNDS: String(ROUNDS),
         SOAK_CALLS_PER_ROUND: String(CALLS_PER_ROUND),

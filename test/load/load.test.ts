@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { DEFAULT_CREDENTIALS } from '../../emulator/credentials.ts';
-import { callApi, emulator, emulatorUrl, groupPath } from '../support/http.ts';
+import { DEMO_CREDENTIALS } from '../../support/demo-credentials.ts';
+import { callApi, emulator, groupPath } from '../support/http.ts';
 
 // A bounded load on the local stack: 50 clients for 20 s, each pacing itself, over every read
 // endpoint. It must end with zero errors, no memory growth in the process that runs the
@@ -58,11 +58,11 @@ const rssMb = (pid: number): number => {
 };
 
 test('50 clients for 20 s: zero errors, flat memory, upstream limits kept', async () => {
-  await fetch(`${emulatorUrl()}/_emulator/reset`, { method: 'POST' });
+  await emulator.reset();
   await emulator.restoreDefaultCredentials();
   const groups = ['@TGS#aLOAD1', '@TGS#aLOAD2', '@TGS#aLOAD3'];
   for (const groupId of groups) await emulator.putGroup(groupId, { type: 'AVChatRoom', onlineCount: 500, memberCount: 200 });
-  await emulator.putRoom(DEFAULT_CREDENTIALS.volc.rtcAppId, 'load-room', { visibleUsers: ['a', 'b'], invisibleUsers: ['c'] });
+  await emulator.putRoom(DEMO_CREDENTIALS.volc.rtcAppId, 'load-room', { visibleUsers: ['a', 'b'], invisibleUsers: ['c'] });
   const requests = [
     ...groups.map((id) => groupPath(id, 'online-count')),
     ...groups.map((id) => `${groupPath(id, 'members')}?limit=20&fields=role,joinTime`),

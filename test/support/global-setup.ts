@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { startStack } from '../../local/stack.ts';
+import { freeApiPort } from '../../support/ports.ts';
 import { startFaultProxy } from './fault-proxy.ts';
-import { freeApiPort } from './ports.ts';
 
 // One local stack for the whole suite: emulator + serverless-offline on free ports. Tests
 // find it through LIVEGATE_API_URL and LIVEGATE_EMULATOR_URL.

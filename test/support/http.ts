@@ -1,5 +1,6 @@
 import { appendFileSync } from 'node:fs';
-import { DEFAULT_CREDENTIALS } from '../../emulator/credentials.ts';
+import { DEMO_CREDENTIALS } from '../../support/demo-credentials.ts';
+import { emulatorClient } from '../../support/emulator-client.ts';
 
 // Steps shared by the contract tests: call the API, drive the emulator, read its stats.
 
@@ -41,40 +42,23 @@ export const postJson = (pathAndQuery: string, body: unknown, headers: Record<st
 
 export const groupPath = (groupId: string, suffix: string): string => `/v1/groups/${encodeURIComponent(groupId)}/${suffix}`;
 
-const control = async (method: string, path: string, body?: unknown): Promise<any> => {
-  const response = await fetch(`${emulatorUrl()}/_emulator${path}`, {
-    method,
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`emulator ${method} ${path}: ${response.status} ${text}`);
-  return JSON.parse(text);
-};
-
 /** A forced secret re-read within a second of the last read reuses it (see SecretCache). */
 export const pastRefreshCooldown = () => new Promise((resolve) => setTimeout(resolve, 1100));
 
+const client = emulatorClient(emulatorUrl);
+
+/** The suite's emulator. */
 export const emulator = {
-  putGroup: (groupId: string, spec: Record<string, unknown>) => control('PUT', `/tencent/groups/${encodeURIComponent(groupId)}`, spec),
-  getGroup: (groupId: string) => control('GET', `/tencent/groups/${encodeURIComponent(groupId)}`),
-  putRoom: (appId: string, roomId: string, spec: Record<string, unknown>) =>
-    control('PUT', `/volc/apps/${encodeURIComponent(appId)}/rooms/${encodeURIComponent(roomId)}`, spec),
-  addFault: (fault: Record<string, unknown>) => control('POST', '/faults', fault),
-  clearFaults: () => control('DELETE', '/faults'),
-  rotate: (change: Record<string, unknown>) => control('PUT', '/credentials', change),
+  ...client,
   /**
-   * Puts the default credentials back and waits out the functions' secret-refresh cooldown: a
+   * Puts the demo credentials back and waits out the functions' secret-refresh cooldown: a
    * warm worker that re-read a rotated secret less than a second ago would otherwise keep the
    * rotated copy for the rest of that second and fail the next test's first call.
    */
   restoreDefaultCredentials: async () => {
-    await control('PUT', '/credentials', { tencent: DEFAULT_CREDENTIALS.tencent, volc: DEFAULT_CREDENTIALS.volc });
+    await client.rotate(DEMO_CREDENTIALS);
     await pastRefreshCooldown();
   },
-  /** Changes the emulator's per-second limits; answers the limits now in force (`{}` reads them). */
-  setLimits: (limits: { tencentPerSecond?: number; volcPerSecond?: number }): Promise<{ tencentPerSecond: number; volcPerSecond: number }> =>
-    control('PUT', '/limits', limits),
-  stats: (): Promise<{ apis: Record<string, { calls: number; rejected: Record<string, number>; peakPerSecond: number }> }> => control('GET', '/stats'),
 };
 
 /** Upstream calls (Tencent and Volcengine, not Secrets Manager) made so far. */

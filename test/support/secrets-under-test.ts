@@ -1,9 +1,9 @@
-import { DEFAULT_CREDENTIALS } from '../../emulator/credentials.ts';
+import { DEMO_CREDENTIALS } from '../../support/demo-credentials.ts';
 
 /** Every secret value the suite uses, for the leak scan. Tests that rotate keys use these names. */
 export const SECRETS_UNDER_TEST = [
-  DEFAULT_CREDENTIALS.tencent.secretKey,
-  DEFAULT_CREDENTIALS.volc.secretAccessKey,
+  DEMO_CREDENTIALS.tencent.secretKey,
+  DEMO_CREDENTIALS.volc.secretAccessKey,
   'rotated-tencent-key-for-the-test',
   'rotated-volc-secret-for-the-test',
   'rotated-mid-run',

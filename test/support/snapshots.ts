@@ -8,8 +8,7 @@ import type { SnapshotDependencies } from '../../lib/snapshots/run.ts';
 import { DynamoSnapshotStore } from '../../lib/snapshots/store-dynamodb.ts';
 import type { SnapshotStore } from '../../lib/snapshots/store.ts';
 import type { TencentChatClient } from '../../lib/tencent/client.ts';
-import { LOCAL_SECRET_NAMES } from '../../emulator/credentials.ts';
-import { localEnvironment } from '../../local/stack.ts';
+import { localAwsEnvironment, upstreamEnvironment } from '../../support/local-aws.ts';
 import { emulatorUrl } from './http.ts';
 
 // The snapshot run's parts wired in-process to the suite's emulator and dynalite.
@@ -21,18 +20,12 @@ export const dynamoEndpoint = (): string => {
 };
 
 export const useLocalAws = (): void => {
-  Object.assign(process.env, localEnvironment(emulatorUrl(), dynamoEndpoint()));
+  Object.assign(process.env, localAwsEnvironment(emulatorUrl(), dynamoEndpoint()));
 };
 
 export const localStore = () => new DynamoSnapshotStore({ tableName: process.env.LIVEGATE_TABLE as string, retentionDays: 30 });
 
-const clientEnv = (): Env => ({
-  TENCENT_SECRET_ID: LOCAL_SECRET_NAMES.tencent,
-  TENCENT_BASE_URL: emulatorUrl(),
-  VOLC_SECRET_ID: LOCAL_SECRET_NAMES.volc,
-  VOLC_BASE_URL: emulatorUrl(),
-  UPSTREAM_ATTEMPT_TIMEOUT_MS: '800',
-});
+const clientEnv = (): Env => ({ ...upstreamEnvironment(emulatorUrl()), UPSTREAM_ATTEMPT_TIMEOUT_MS: '800' });
 
 /** A shard's providers as the snapshot function builds them, at these deployment-wide rates. */
 export const snapshotProviders = (tencentPerSecond: number, volcPerSecond: number, shardCount = 1): SnapshotProviders => {
@@ -73,11 +66,3 @@ export const settings = (overrides: Partial<SnapshotSettings>): SnapshotSettings
   maxInFlight: 64,
   ...overrides,
 });
-
-/** Waits for the start of the next window, so every tick of the run is still ahead of it. */
-export const atNextWindow = async (windowSeconds: number): Promise<number> => {
-  const windowMs = windowSeconds * 1000;
-  const start = Math.ceil((Date.now() + 1) / windowMs) * windowMs;
-  await new Promise((resolve) => setTimeout(resolve, start - Date.now() + 5));
-  return start;
-};

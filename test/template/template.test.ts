@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { DEFAULT_CREDENTIALS } from '../../emulator/credentials.ts';
 import { ROUTES } from '../../lib/http/routes.ts';
-import { EXAMPLE_SECRET_ARNS, type PackagedService, packageService, resourcesOfType, roleStatements } from '../support/package-template.ts';
+import { DEMO_CREDENTIALS } from '../../support/demo-credentials.ts';
+import { EXAMPLE_SECRET_ARNS, type PackagedService, packageService, resourcesOfType, roleStatements } from '../../support/package-service.ts';
 
 // What gets deployed, read from the CloudFormation template that `serverless package` writes.
 
@@ -10,7 +10,7 @@ let service: PackagedService;
 let jwtAndShards: PackagedService;
 beforeAll(() => {
   service = packageService();
-  jwtAndShards = packageService(['authMode=jwt', 'jwtIssuerUrl=https://auth.example.com/', 'jwtAudience=livegate-api', 'snapshotShards=3']);
+  jwtAndShards = packageService({ params: ['authMode=jwt', 'jwtIssuerUrl=https://auth.example.com/', 'jwtAudience=livegate-api', 'snapshotShards=3'] });
 });
 
 const functions = () => resourcesOfType(service, 'AWS::Lambda::Function');
@@ -110,7 +110,7 @@ describe('packaged CloudFormation template', () => {
   });
 
   test('no secret value is in the template or the function environments', () => {
-    const secretValues = [DEFAULT_CREDENTIALS.tencent.secretKey, DEFAULT_CREDENTIALS.volc.secretAccessKey];
+    const secretValues = [DEMO_CREDENTIALS.tencent.secretKey, DEMO_CREDENTIALS.volc.secretAccessKey];
     for (const value of secretValues) expect(service.templateText).not.toContain(value);
     for (const [, fn] of functions()) {
       const names = Object.keys(fn.Properties.Environment?.Variables ?? {});
@@ -122,8 +122,8 @@ describe('packaged CloudFormation template', () => {
     for (const zip of ['groupOnlineCount', 'groupMembers', 'groupAdmins', 'roomOnlineUsers', 'notFound', 'snapshot', 'groupOnlineCountHistory', 'roomOnlineUsersHistory']) {
       const text = execFileSync('unzip', ['-p', path.join(service.dir, `${zip}.zip`)], { maxBuffer: 64 * 1024 * 1024 }).toString('utf8');
       expect(text.length).toBeGreaterThan(1000);
-      expect(text).not.toContain(DEFAULT_CREDENTIALS.tencent.secretKey);
-      expect(text).not.toContain(DEFAULT_CREDENTIALS.volc.secretAccessKey);
+      expect(text).not.toContain(DEMO_CREDENTIALS.tencent.secretKey);
+      expect(text).not.toContain(DEMO_CREDENTIALS.volc.secretAccessKey);
     }
   });
 });

@@ -7,6 +7,17 @@ const isFree = (port: number): Promise<boolean> =>
     probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
   });
 
+/** A port the system has just handed out, for a server started by another process. */
+export const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+
 /** A port p such that p and p + 2 (serverless-offline's Lambda port) are both free. */
 export const freeApiPort = async (): Promise<number> => {
   for (let tries = 0; tries < 50; tries += 1) {

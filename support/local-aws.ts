@@ -1,0 +1,29 @@
+import { LOCAL_SECRET_NAMES } from './demo-credentials.ts';
+
+// The environment that points livegate's functions at the local stack: the emulator for the
+// upstreams and Secrets Manager, dynalite for DynamoDB.
+
+/** For the AWS SDK (and serverless): the local endpoints, and dummy credentials on purpose: real ones must never be sent to a local emulator. */
+export const localAwsEnvironment = (emulatorUrl: string, dynamoEndpoint?: string): Record<string, string> => ({
+  AWS_ACCESS_KEY_ID: 'local',
+  AWS_SECRET_ACCESS_KEY: 'local',
+  AWS_REGION: 'us-east-1',
+  AWS_ENDPOINT_URL_SECRETS_MANAGER: emulatorUrl,
+  ...(dynamoEndpoint ? { AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint } : {}),
+  SLS_TELEMETRY_DISABLED: '1',
+  SLS_NOTIFICATIONS_MODE: 'off',
+});
+
+/** For livegate's upstream clients: the local secrets to read and the emulator as both providers. */
+export const upstreamEnvironment = (emulatorUrl: string): Record<string, string> => ({
+  TENCENT_SECRET_ID: LOCAL_SECRET_NAMES.tencent,
+  TENCENT_BASE_URL: emulatorUrl,
+  VOLC_SECRET_ID: LOCAL_SECRET_NAMES.volc,
+  VOLC_BASE_URL: emulatorUrl,
+});
+
+/** Both: what a handler run outside serverless-offline (in this process or a child) needs. */
+export const functionEnvironment = (emulatorUrl: string, dynamoEndpoint?: string): Record<string, string> => ({
+  ...localAwsEnvironment(emulatorUrl, dynamoEndpoint),
+  ...upstreamEnvironment(emulatorUrl),
+});
