@@ -152,11 +152,24 @@ describe('Volcengine RTC failures', () => {
     expect((await callsOf('GetSecretValue')) - secretReads).toBe(1);
   });
 
-  test('a rotated secret access key is picked up without a redeploy', async () => {
+  test('a rotated secret access key: one SignatureDoesNotMatch, one secret re-read, then success on the second upstream call', async () => {
+    // The worker holds the old key (read at warm-up, or re-read by the tests above, more than a
+    // cooldown ago), so its first call is signed with it.
     await pastRefreshCooldown();
     await emulator.rotate({ volc: { secretAccessKey: 'rotated-volc-secret-for-the-test' } });
+    const rejectedSignatures = async () => (await emulator.stats()).apis.GetRoomOnlineUsers?.rejected['100010'] ?? 0;
+    const secretReads = await callsOf('GetSecretValue');
+    const before = await roomCalls();
+    const rejectionsBefore = await rejectedSignatures();
     const answer = await callApi(roomPath);
     expect(answer.status).toBe(200);
-    expect(answer.body.totalUsers).toBe(1);
+    expect(answer.body).toMatchObject({ roomId: 'fault-room', totalUsers: 1, visibleUsers: ['v'] });
+    expect((await roomCalls()) - before).toBe(2);
+    expect((await rejectedSignatures()) - rejectionsBefore).toBe(1);
+    expect((await callsOf('GetSecretValue')) - secretReads).toBe(1);
+    // The re-read key is kept: the next request is one upstream call with no read.
+    expect((await callApi(roomPath)).status).toBe(200);
+    expect((await roomCalls()) - before).toBe(3);
+    expect((await callsOf('GetSecretValue')) - secretReads).toBe(1);
   });
 });
