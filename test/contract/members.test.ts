@@ -1,4 +1,5 @@
-import { callApi, callsOf, emulator, expectContractError, groupPath, upstreamCalls } from '../support/http.ts';
+import { functionEnvironment } from '../../support/local-aws.ts';
+import { type ApiAnswer, callApi, callsOf, emulator, emulatorUrl, expectContractError, groupPath, upstreamCalls } from '../support/http.ts';
 
 const SMALL = '@TGS#2MEMBERSSMALL';
 const BIG = '@TGS#2MEMBERSBIG';
@@ -123,5 +124,100 @@ describe('GET /v1/groups/{groupId}/members', () => {
       { field: 'offset', issue: 'must be an integer from 0 to 2147483647' },
       { field: 'roles', issue: 'must be a comma list of owner,admin,member' },
     ]);
+  });
+});
+
+// Repeated query parameters. API Gateway HTTP APIs (payload 2.0) have no multi-value field: they
+// join the values of a repeated parameter with commas in queryStringParameters, so
+// `fields=role&fields=joinTime` reaches the function as `fields: "role,joinTime"`. The same cases
+// run through the local API (serverless-offline builds the event) and in-process, with the event
+// built the way API Gateway documents it.
+describe('repeated query parameters', () => {
+  const SMALL_ROLES_AND_JOIN_TIMES = [
+    { account: 'bob', role: 'owner', joinTime: 1425976500 },
+    { account: 'peter', role: 'member', joinTime: 1425976501 },
+    { account: 'ann', role: 'admin', joinTime: 1425976502 },
+  ];
+  const accepted: Array<[string, unknown[]]> = [
+    ['fields=role&fields=joinTime', SMALL_ROLES_AND_JOIN_TIMES],
+    ['fields=role&fields=joinTime&fields=role', SMALL_ROLES_AND_JOIN_TIMES],
+    ['fields=role,joinTime&fields=nameCard', SMALL_ROLES_AND_JOIN_TIMES.map((member, index) => ({ ...member, nameCard: ['', 'Pete', ''][index] }))],
+    ['roles=owner&roles=admin&fields=role', [{ account: 'bob', role: 'owner' }, { account: 'ann', role: 'admin' }]],
+  ];
+  const refused: Array<[string, string]> = [
+    ['fields=role&fields=Role', 'fields'],
+    ['fields=role&fields=customData', 'fields'],
+    ['fields=role&fields=', 'fields'],
+    ['fields=role&fields=joinTime&fields=bogus', 'fields'],
+    ['roles=owner&roles=boss', 'roles'],
+    ['customFields=a&customFields=', 'customFields'],
+    ['offset=0&offset=1', 'offset'],
+  ];
+
+  /** queryStringParameters as API Gateway builds them: every value of a repeated name joined with commas. */
+  const apiGatewayQuery = (rawQuery: string): Record<string, string> | undefined => {
+    const joined: Record<string, string> = {};
+    for (const [name, value] of new URLSearchParams(rawQuery)) joined[name] = Object.hasOwn(joined, name) ? `${joined[name]},${value}` : value;
+    return Object.keys(joined).length > 0 ? joined : undefined;
+  };
+
+  type Handler = (event: unknown, context: unknown) => Promise<{ statusCode: number; headers?: Record<string, string>; body: string }>;
+  let membersHandler: Handler;
+  /** The members function called in-process with an API Gateway payload 2.0 event. */
+  const callInProcess = async (rawQuery: string): Promise<ApiAnswer> => {
+    const rawPath = groupPath(SMALL, 'members');
+    const result = await membersHandler({
+      version: '2.0',
+      routeKey: 'GET /v1/groups/{groupId}/members',
+      rawPath,
+      rawQueryString: rawQuery,
+      queryStringParameters: apiGatewayQuery(rawQuery),
+      pathParameters: { groupId: SMALL },
+      headers: { host: 'api.example.com' },
+      requestContext: { http: { method: 'GET', path: rawPath }, requestId: 'in-process' },
+      isBase64Encoded: false,
+    }, { awsRequestId: 'in-process-request', getRemainingTimeInMillis: () => 10_000 });
+    return { status: result.statusCode, headers: new Headers(result.headers), body: JSON.parse(result.body), text: result.body };
+  };
+
+  beforeAll(async () => {
+    Object.assign(process.env, functionEnvironment(emulatorUrl()));
+    membersHandler = (await import('../../handlers/group-members.ts')).handler as unknown as Handler;
+  });
+
+  test('API Gateway\'s form, as written here, is what the docs say', () => {
+    expect(apiGatewayQuery('fields=role&fields=joinTime')).toEqual({ fields: 'role,joinTime' });
+    expect(apiGatewayQuery('fields=&fields=role')).toEqual({ fields: ',role' });
+  });
+
+  const ways: Array<[string, (query: string) => Promise<ApiAnswer>]> = [
+    ['through the local API', (query) => callApi(`${groupPath(SMALL, 'members')}?${query}`)],
+    ['in-process with API Gateway\'s event', callInProcess],
+  ];
+
+  describe.each(ways)('%s', (_way, call) => {
+    test.each(accepted)('%s works like the comma list', async (query, members) => {
+      const answer = await call(query);
+      expect(answer.status).toBe(200);
+      expect(answer.body.members).toEqual(members);
+    });
+
+    test.each(refused)('%s is 400 INVALID_ARGUMENT naming %s, with no upstream call', async (query, field) => {
+      const before = await upstreamCalls();
+      const error = expectContractError(await call(query), 400, 'INVALID_ARGUMENT');
+      expect(error.details.map((detail: { field: string }) => detail.field)).toEqual([field]);
+      expect(await upstreamCalls()).toBe(before);
+    });
+  });
+
+  test('an empty first value: API Gateway sends ",role" (refused); serverless-offline drops it (docs/API.md)', async () => {
+    const before = await upstreamCalls();
+    const error = expectContractError(await callInProcess('fields=&fields=role'), 400, 'INVALID_ARGUMENT');
+    expect(error.details).toEqual([{ field: 'fields', issue: 'must be a comma list of role,joinTime,msgSeq,msgFlag,lastSendMsgTime,shutUpUntil,nameCard' }]);
+    expect(await upstreamCalls()).toBe(before);
+    // The local API's difference, kept visible: if serverless-offline changes, the docs must too.
+    const local = await callApi(`${groupPath(SMALL, 'members')}?fields=&fields=role`);
+    expect(local.status).toBe(200);
+    expect(local.body.members[0]).toEqual({ account: 'bob', role: 'owner' });
   });
 });

@@ -1,4 +1,5 @@
 import { DEMO_CREDENTIALS } from '../../support/demo-credentials.ts';
+import { defaultRetryPolicy } from '../../lib/upstream/retry.ts';
 import { callApi, callsOf, emulator, expectContractError, groupPath, pastRefreshCooldown } from '../support/http.ts';
 
 // Upstream trouble, injected in the emulator: what is retried, what is recovered, and what
@@ -107,9 +108,32 @@ describe('Tencent Chat failures', () => {
 });
 
 describe('Volcengine RTC failures', () => {
-  test('a passing HTTP 500 is retried and the caller sees success', async () => {
-    await emulator.addFault({ target: 'volc', api: 'GetRoomOnlineUsers', httpStatus: 500, times: 1 });
-    expect((await callApi(roomPath)).status).toBe(200);
+  const roomCalls = () => callsOf('GetRoomOnlineUsers');
+
+  test.each([
+    ['HTTP 500', { httpStatus: 500 }],
+    ['InternalError 100014', { errorCode: 100014 }],
+  ])('a passing %s is retried once and the caller sees success: two upstream calls', async (_name, fault) => {
+    const before = await roomCalls();
+    await emulator.addFault({ target: 'volc', api: 'GetRoomOnlineUsers', times: 1, ...fault });
+    const answer = await callApi(roomPath);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ roomId: 'fault-room', roomExists: true, totalUsers: 1, visibleUsers: ['v'] });
+    expect((await roomCalls()) - before).toBe(2);
+  });
+
+  test.each([
+    ['HTTP 500', { httpStatus: 500 }, 'HTTP_500'],
+    ['InternalError 100014', { errorCode: 100014 }, 'InternalError'],
+  ])('a lasting %s is attempted exactly maxAttempts times, then answers 502 UPSTREAM_ERROR', async (_name, fault, upstreamCode) => {
+    const secretReads = await callsOf('GetSecretValue');
+    const before = await roomCalls();
+    await emulator.addFault({ target: 'volc', api: 'GetRoomOnlineUsers', ...fault });
+    const error = expectContractError(await callApi(roomPath), 502, 'UPSTREAM_ERROR');
+    expect(error.upstream).toMatchObject({ provider: 'volcengine-rtc', code: upstreamCode });
+    expect((await roomCalls()) - before).toBe(defaultRetryPolicy.maxAttempts);
+    // A server failure is not a credential problem: the secret is not read again.
+    expect(await callsOf('GetSecretValue')).toBe(secretReads);
   });
 
   test('throttling that lasts answers 429 UPSTREAM_RATE_LIMITED', async () => {
@@ -128,11 +152,24 @@ describe('Volcengine RTC failures', () => {
     expect((await callsOf('GetSecretValue')) - secretReads).toBe(1);
   });
 
-  test('a rotated secret access key is picked up without a redeploy', async () => {
+  test('a rotated secret access key: one SignatureDoesNotMatch, one secret re-read, then success on the second upstream call', async () => {
+    // The worker holds the old key (read at warm-up, or re-read by the tests above, more than a
+    // cooldown ago), so its first call is signed with it.
     await pastRefreshCooldown();
     await emulator.rotate({ volc: { secretAccessKey: 'rotated-volc-secret-for-the-test' } });
+    const rejectedSignatures = async () => (await emulator.stats()).apis.GetRoomOnlineUsers?.rejected['100010'] ?? 0;
+    const secretReads = await callsOf('GetSecretValue');
+    const before = await roomCalls();
+    const rejectionsBefore = await rejectedSignatures();
     const answer = await callApi(roomPath);
     expect(answer.status).toBe(200);
-    expect(answer.body.totalUsers).toBe(1);
+    expect(answer.body).toMatchObject({ roomId: 'fault-room', totalUsers: 1, visibleUsers: ['v'] });
+    expect((await roomCalls()) - before).toBe(2);
+    expect((await rejectedSignatures()) - rejectionsBefore).toBe(1);
+    expect((await callsOf('GetSecretValue')) - secretReads).toBe(1);
+    // The re-read key is kept: the next request is one upstream call with no read.
+    expect((await callApi(roomPath)).status).toBe(200);
+    expect((await roomCalls()) - before).toBe(3);
+    expect((await callsOf('GetSecretValue')) - secretReads).toBe(1);
   });
 });

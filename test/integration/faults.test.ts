@@ -2,13 +2,17 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Deadline } from '../../lib/deadline.ts';
 import { toApiError } from '../../lib/http/to-api-error.ts';
+import { SecretCache, secretsManagerSource } from '../../lib/secrets.ts';
+import { TencentChatClient } from '../../lib/tencent/client.ts';
+import { parseTencentSecret } from '../../lib/tencent/credentials.ts';
+import { UserSigCache } from '../../lib/tencent/usersig.ts';
 import { runSnapshot } from '../../lib/snapshots/run.ts';
 import { DynamoSnapshotStore } from '../../lib/snapshots/store-dynamodb.ts';
 import { type Target, targetKey } from '../../lib/snapshots/targets.ts';
-import { DEMO_CREDENTIALS } from '../../support/demo-credentials.ts';
+import { DEMO_CREDENTIALS, LOCAL_SECRET_NAMES } from '../../support/demo-credentials.ts';
 import { upstreamEnvironment } from '../../support/local-aws.ts';
 import { atNextWindow } from '../../support/snapshot-window.ts';
-import { callApi, emulator, emulatorUrl, expectContractError, groupPath } from '../support/http.ts';
+import { callApi, callsOf, emulator, emulatorUrl, expectContractError, groupPath, pastRefreshCooldown } from '../support/http.ts';
 import { type FaultProxy, proxyControl, startFaultProxy } from '../support/fault-proxy.ts';
 import { coldTencentClient, dynamoEndpoint, localStore, runDependencies, snapshotProviders, useLocalAws } from '../support/snapshots.ts';
 
@@ -104,10 +108,61 @@ describe('snapshot run under faults', () => {
 });
 
 describe('endpoints under faults', () => {
-  test('Secrets Manager unavailable: a warm function goes on with its cached secret', async () => {
-    await callApi(groupPath(GROUP, 'online-count'));
+  test('Secrets Manager unavailable when a rotated key forces a re-read: 502 UPSTREAM_ERROR naming it, then recovery', async () => {
+    // The warm function holds the key it read at warm-up. Rotating it makes the upstream refuse
+    // that key (70009), which forces a re-read, and that re-read meets the outage: there is no
+    // copy worth serving, since the upstream has just refused the cached one.
+    const path = groupPath(GROUP, 'online-count');
+    expect((await callApi(path)).status).toBe(200);
+    await pastRefreshCooldown();
+    try {
+      await emulator.rotate({ tencent: { secretKey: 'rotated-while-secrets-manager-is-down' } });
+      // errorCode: Secrets Manager's own JSON error (an httpStatus fault answers an HTML page).
+      await emulator.addFault({ target: 'secrets', api: 'GetSecretValue', errorCode: 500 });
+      const secretReads = await callsOf('GetSecretValue');
+      const countCalls = await callsOf('get_online_member_num');
+      const error = expectContractError(await callApi(path), 502, 'UPSTREAM_ERROR');
+      expect(error.upstream).toEqual({ provider: 'aws-secrets-manager', code: 'InternalServiceError', info: 'GetSecretValue failed' });
+      // Secrets Manager was really asked: one read, which the SDK client makes twice (maxAttempts: 2).
+      expect((await callsOf('GetSecretValue')) - secretReads).toBe(2);
+      // The refused key was not tried again.
+      expect((await callsOf('get_online_member_num')) - countCalls).toBe(1);
+
+      await emulator.clearFaults();
+      const recovered = await callApi(path);
+      expect(recovered.status).toBe(200);
+      expect(recovered.body.onlineCount).toBe(11);
+      expect((await callsOf('GetSecretValue')) - secretReads).toBe(3);
+    } finally {
+      await emulator.clearFaults();
+      await emulator.restoreDefaultCredentials();
+    }
+  });
+
+  test('Secrets Manager unavailable at a TTL re-read: the cached copy is served, and read again only after the backoff', async () => {
+    // In-process, with the functions' own SecretCache and Secrets Manager client against the
+    // emulator: a deployed function re-reads only every 5 minutes, too long to wait for here.
+    const secrets = new SecretCache({
+      source: secretsManagerSource(), secretId: LOCAL_SECRET_NAMES.tencent, parse: parseTencentSecret, ttlMs: 300, failureBackoffMs: 1500,
+    });
+    const tencent = new TencentChatClient({ baseUrls: [emulatorUrl()], secrets, userSigs: new UserSigCache({ lifetimeSeconds: 3600 }), attemptTimeoutMs: 2000 });
+    const onlineCount = async () => (await tencent.call('get_online_member_num', { GroupId: GROUP }, Deadline.after(5000))).OnlineMemberNum;
+    const secretReads = await callsOf('GetSecretValue');
+    expect(await onlineCount()).toBe(11);
+    expect((await callsOf('GetSecretValue')) - secretReads).toBe(1);
+
+    await new Promise((resolve) => setTimeout(resolve, 400)); // past the TTL
     await emulator.addFault({ target: 'secrets', api: 'GetSecretValue', httpStatus: 500 });
-    expect((await callApi(groupPath(GROUP, 'online-count'))).status).toBe(200);
+    expect(await onlineCount()).toBe(11);
+    expect((await callsOf('GetSecretValue')) - secretReads).toBe(3); // the failed read, tried twice by the SDK
+    // During the backoff the cached copy is served without asking again.
+    expect(await onlineCount()).toBe(11);
+    expect((await callsOf('GetSecretValue')) - secretReads).toBe(3);
+
+    await emulator.clearFaults();
+    await new Promise((resolve) => setTimeout(resolve, 1600)); // past the backoff
+    expect(await onlineCount()).toBe(11);
+    expect((await callsOf('GetSecretValue')) - secretReads).toBe(4);
   });
 
   test('Secrets Manager unavailable: a cold client answers 502 UPSTREAM_ERROR naming it, in bounded time, and recovers after', async () => {

@@ -1,5 +1,5 @@
 import { type Server, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { Deadline } from '../../lib/deadline.ts';
 import { toApiError } from '../../lib/http/to-api-error.ts';
 import { secretsManagerSource } from '../../lib/secrets.ts';
@@ -50,15 +50,59 @@ const client = (baseUrls: string[]) => new TencentChatClient({
 });
 
 describe('Tencent Chat client', () => {
-  test('moves on to the backup host when the main host cannot be reached, and stays there', async () => {
-    const deadHost = 'http://127.0.0.1:9'; // discard port: connection refused
-    const tencent = client([deadHost, relayUrl]);
+  const callOnlineCount = async (tencent: TencentChatClient) =>
+    (await tencent.call('get_online_member_num', { GroupId: GROUP }, Deadline.after(5000))).OnlineMemberNum;
+
+  test('moves on to the backup host when the main host refuses connections, and stays there', async () => {
+    const refusedHost = 'http://127.0.0.1:9'; // discard port: connection refused
+    const tencent = client([refusedHost, relayUrl]);
     seen.length = 0;
-    const answer = await tencent.call('get_online_member_num', { GroupId: GROUP }, Deadline.after(5000));
-    expect(answer.OnlineMemberNum).toBe(5);
-    expect(seen).toHaveLength(1);
-    await tencent.call('get_online_member_num', { GroupId: GROUP }, Deadline.after(5000));
-    expect(tencent.upstreamCalls).toBe(3); // dead host once, then the backup twice
+    expect(await callOnlineCount(tencent)).toBe(5);
+    expect({ main: tencent.upstreamCalls - seen.length, backup: seen.length }).toEqual({ main: 1, backup: 1 });
+    expect(await callOnlineCount(tencent)).toBe(5);
+    expect(await callOnlineCount(tencent)).toBe(5);
+    expect({ main: tencent.upstreamCalls - seen.length, backup: seen.length }).toEqual({ main: 1, backup: 3 });
+  });
+
+  test('moves on to the backup host when the main host drops every connection, and stays there', async () => {
+    // A real listener that hangs up on every connection, so the attempts on it can be counted.
+    let mainConnections = 0;
+    const dropping = createNetServer((socket) => {
+      mainConnections += 1;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => dropping.listen(0, '127.0.0.1', resolve));
+    try {
+      const tencent = client([`http://127.0.0.1:${(dropping.address() as AddressInfo).port}`, relayUrl]);
+      seen.length = 0;
+      expect(await callOnlineCount(tencent)).toBe(5);
+      expect({ main: mainConnections, backup: seen.length }).toEqual({ main: 1, backup: 1 });
+      expect(await callOnlineCount(tencent)).toBe(5);
+      expect(await callOnlineCount(tencent)).toBe(5);
+      expect({ main: mainConnections, backup: seen.length }).toEqual({ main: 1, backup: 3 });
+      expect(tencent.upstreamCalls).toBe(4);
+    } finally {
+      await new Promise((resolve) => dropping.close(resolve));
+    }
+  });
+
+  test('an answer from the main host, even an HTTP 502, is final: retried there, the backup is never called', async () => {
+    let mainRequests = 0;
+    const failing = createServer((req, res) => {
+      mainRequests += 1;
+      req.resume();
+      res.writeHead(502, { 'content-type': 'text/html' });
+      res.end('<html>502 Bad Gateway</html>');
+    });
+    await new Promise<void>((resolve) => failing.listen(0, '127.0.0.1', resolve));
+    try {
+      const tencent = client([`http://127.0.0.1:${(failing.address() as AddressInfo).port}`, relayUrl]);
+      seen.length = 0;
+      await expect(callOnlineCount(tencent)).rejects.toMatchObject({ kind: 'server', code: 'HTTP_502' });
+      expect({ main: mainRequests, backup: seen.length }).toEqual({ main: 3, backup: 0 });
+    } finally {
+      await new Promise((resolve) => failing.close(resolve));
+    }
   });
 
   test('sends a fresh random in [0, 2^32) on every attempt, retries included', async () => {
