@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { ensureSnapshotTable } from '../local/dynamodb.ts';
+import { ensureTable } from '../local/dynamodb.ts';
 import { DEMO_CREDENTIALS } from '../support/demo-credentials.ts';
 import { emulatorClient } from '../support/emulator-client.ts';
 import { httpEvent } from '../support/lambda-events.ts';
@@ -31,7 +31,7 @@ try {
   const live = '@TGS#aBENCHLIVE';
   await upstreams.putGroup(live, { type: 'AVChatRoom', onlineCount: 1234, memberCount: 50 });
   await upstreams.putRoom(DEMO_CREDENTIALS.volc.rtcAppId, 'bench-room', { visibleUsers: ['a'], invisibleUsers: ['b'] });
-  await ensureSnapshotTable(dynamo.url, 'livegate-bench-history', process.cwd());
+  await ensureTable(dynamo.url, 'snapshot', 'livegate-bench-history', process.cwd());
 
   // 1. Cold start
   progress('packaging the functions with serverless package ...');

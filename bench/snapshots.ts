@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ensureSnapshotTable } from '../local/dynamodb.ts';
+import { ensureTable } from '../local/dynamodb.ts';
 import { readTencentConfig } from '../lib/config/providers.ts';
 import { readRuntimeConfig } from '../lib/config/runtime.ts';
 import type { SnapshotSettings } from '../lib/config/snapshots.ts';
@@ -42,7 +42,7 @@ export const snapshotThroughput = async (
   await upstreams.reset();
   await upstreams.setLimits({ tencentPerSecond: ceiling });
   await upstreams.createGroups({ prefix: 'BENCH', count: groups, type: 'AVChatRoom' });
-  await ensureSnapshotTable(dynamoUrl, TABLE, process.cwd());
+  await ensureTable(dynamoUrl, 'snapshot', TABLE, process.cwd());
   const env = { ...upstreamEnvironment(emulatorUrl), UPSTREAM_ATTEMPT_TIMEOUT_MS: '3000' };
   Object.assign(process.env, localAwsEnvironment(emulatorUrl));
   // The snapshot budget set right at the limit, the hardest case for keeping under it.

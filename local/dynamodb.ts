@@ -7,7 +7,7 @@ import dynalite from 'dynalite';
 import { load as loadYaml } from 'js-yaml';
 
 // Local DynamoDB: dynalite, a real DynamoDB-protocol server, in this process. The table is
-// created from deploy/snapshot-table.yml, the same file serverless.yml deploys.
+// created from deploy/<name>-table.yml, the same files serverless.yml deploys.
 
 export interface RunningDynamo {
   endpoint: string;
@@ -36,12 +36,14 @@ interface TableDefinition {
   BillingMode: 'PAY_PER_REQUEST' | 'PROVISIONED';
 }
 
-export const snapshotTableDefinition = (projectRoot: string): TableDefinition =>
-  loadYaml(readFileSync(path.join(projectRoot, 'deploy/snapshot-table.yml'), 'utf8')) as TableDefinition;
+export type LocalTable = 'snapshot' | 'tracking';
+
+const tableDefinition = (projectRoot: string, table: LocalTable): TableDefinition =>
+  loadYaml(readFileSync(path.join(projectRoot, `deploy/${table}-table.yml`), 'utf8')) as TableDefinition;
 
 /** Creates the table if it does not exist. TTL and point-in-time recovery are AWS-only (dynalite has neither). */
-export const ensureSnapshotTable = async (endpoint: string, tableName: string, projectRoot: string): Promise<void> => {
-  const definition = snapshotTableDefinition(projectRoot);
+export const ensureTable = async (endpoint: string, table: LocalTable, tableName: string, projectRoot: string): Promise<void> => {
+  const definition = tableDefinition(projectRoot, table);
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   try {
     await client.send(new CreateTableCommand({
