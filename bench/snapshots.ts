@@ -6,7 +6,9 @@ import { readRuntimeConfig } from '../lib/config/runtime.ts';
 import type { SnapshotSettings } from '../lib/config/snapshots.ts';
 import { setLogLevel } from '../lib/log.ts';
 import { buildSnapshotProviders } from '../lib/snapshots/providers.ts';
+import { emptyGoneMemory } from '../lib/snapshots/gone-targets.ts';
 import { runSnapshot } from '../lib/snapshots/run.ts';
+import { DynamoTrackingRegistry } from '../lib/tracking/registry-dynamodb.ts';
 import { DynamoSnapshotStore } from '../lib/snapshots/store-dynamodb.ts';
 import type { Target } from '../lib/snapshots/targets.ts';
 import { emulatorClient } from '../support/emulator-client.ts';
@@ -34,6 +36,7 @@ export interface ThroughputRow {
 }
 
 const TABLE = 'livegate-bench-snapshots';
+const TRACKING_TABLE = 'livegate-bench-tracking';
 
 export const snapshotThroughput = async (
   emulatorUrl: string, dynamoUrl: string, groups: number, intervalSeconds: number, windowSeconds: number, ceiling: number,
@@ -43,6 +46,7 @@ export const snapshotThroughput = async (
   await upstreams.setLimits({ tencentPerSecond: ceiling });
   await upstreams.createGroups({ prefix: 'BENCH', count: groups, type: 'AVChatRoom' });
   await ensureTable(dynamoUrl, 'snapshot', TABLE, process.cwd());
+  await ensureTable(dynamoUrl, 'tracking', TRACKING_TABLE, process.cwd());
   const env = { ...upstreamEnvironment(emulatorUrl), UPSTREAM_ATTEMPT_TIMEOUT_MS: '3000' };
   Object.assign(process.env, localAwsEnvironment(emulatorUrl));
   // The snapshot budget set right at the limit, the hardest case for keeping under it.
@@ -59,13 +63,14 @@ export const snapshotThroughput = async (
     tableName: TABLE, retentionDays: 1,
     client: DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamoUrl, maxAttempts: 6 })),
   });
+  const registry = new DynamoTrackingRegistry({ tableName: TRACKING_TABLE, client: DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamoUrl, maxAttempts: 6 })) });
   await atNextWindow(windowSeconds);
   let peakRss = process.memoryUsage().rss;
   global.gc?.();
   const heapBefore = process.memoryUsage().heapUsed;
   const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 50);
   progress(`snapshot run: ${groups} groups, ${intervalSeconds} s interval, ${windowSeconds} s window, ceiling ${ceiling}/s ...`);
-  const summary = await runSnapshot({ providers, store, settings, discoveryMemory: { lastFound: [] } }, { index: 0, count: 1 });
+  const summary = await runSnapshot({ providers, store, registry, settings, dropAfterTicks: 3, goneMemory: emptyGoneMemory() }, { index: 0, count: 1 });
   clearInterval(sampler);
   global.gc?.();
   const heapAfter = process.memoryUsage().heapUsed;

@@ -109,8 +109,13 @@ const errorName = (error: unknown): string => (error instanceof Error ? error.na
 const errorSummary = (error: unknown) =>
   error instanceof Error ? { name: error.name, message: error.message } : { name: 'Error', message: String(error) };
 
-/** Parses a JSON secret and checks the fields exist, naming only missing fields, never values. */
-export const parseJsonSecret = <K extends string>(secretName: string, fields: readonly K[], raw: string): Record<K, string> => {
+/**
+ * Parses a JSON secret and checks the required fields exist, naming only missing fields, never
+ * values. Optional fields are returned when present and non-blank.
+ */
+export const parseJsonSecret = <K extends string, O extends string = never>(
+  secretName: string, fields: readonly K[], raw: string, optional: readonly O[] = [],
+): Record<K, string> & Partial<Record<O, string>> => {
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
@@ -118,10 +123,12 @@ export const parseJsonSecret = <K extends string>(secretName: string, fields: re
     throw new ConfigError(`the ${secretName} secret is not JSON`);
   }
   const record = (parsed !== null && typeof parsed === 'object' ? parsed : {}) as Record<string, unknown>;
-  const missing = fields.filter((field) => {
+  const present = (field: string): boolean => {
     const value = record[field];
-    return !((typeof value === 'string' && value.trim() !== '') || (typeof value === 'number' && Number.isFinite(value)));
-  });
+    return (typeof value === 'string' && value.trim() !== '') || (typeof value === 'number' && Number.isFinite(value));
+  };
+  const missing = fields.filter((field) => !present(field));
   if (missing.length > 0) throw new ConfigError(`the ${secretName} secret is missing ${missing.join(', ')}`);
-  return Object.fromEntries(fields.map((field) => [field, String(record[field]).trim()])) as Record<K, string>;
+  return Object.fromEntries([...fields, ...optional.filter(present)].map((field) => [field, String(record[field]).trim()])) as Record<K, string> &
+    Partial<Record<O, string>>;
 };

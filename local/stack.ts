@@ -4,7 +4,7 @@ import path from 'node:path';
 import { type RunningEmulator, startEmulator } from '../emulator/server.ts';
 import { LOCAL_SECRET_NAMES } from '../support/demo-credentials.ts';
 import { localAwsEnvironment } from '../support/local-aws.ts';
-import { type RunningDynamo, ensureSnapshotTable, startDynamo } from './dynamodb.ts';
+import { type RunningDynamo, ensureTable, startDynamo } from './dynamodb.ts';
 
 // The whole local stack in one place, used by `npm start` and by the test suite alike:
 // the emulator (upstreams + Secrets Manager) in this process, serverless-offline as a child.
@@ -31,6 +31,7 @@ export interface RunningStack {
   emulator: RunningEmulator;
   dynamo: RunningDynamo;
   tableName: string;
+  trackingTableName: string;
   stop: () => Promise<void>;
   /** serverless-offline's process, which runs the functions (for memory readings). */
   pid: number | undefined;
@@ -55,12 +56,14 @@ const waitForApi = async (apiUrl: string, child: ChildProcess, timeoutMs: number
 };
 
 export const LOCAL_TABLE_NAME = 'livegate-local-snapshots';
+export const LOCAL_TRACKING_TABLE_NAME = 'livegate-local-tracking';
 
 export const startStack = async (options: StackOptions): Promise<RunningStack> => {
   const root = options.projectRoot ?? process.cwd();
   const emulator = await startEmulator({ port: options.emulatorPort });
   const dynamo = await startDynamo({ port: options.dynamoPort, ...(options.dynamoDataDir ? { dataDir: options.dynamoDataDir } : {}) });
-  await ensureSnapshotTable(dynamo.endpoint, LOCAL_TABLE_NAME, root);
+  await ensureTable(dynamo.endpoint, 'snapshot', LOCAL_TABLE_NAME, root);
+  await ensureTable(dynamo.endpoint, 'tracking', LOCAL_TRACKING_TABLE_NAME, root);
   const functionsDynamoEndpoint = options.fronting ? await options.fronting(dynamo.endpoint) : dynamo.endpoint;
   const params: Record<string, string> = {
     tencentSecretArn: LOCAL_SECRET_NAMES.tencent,
@@ -68,6 +71,7 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
     tencentBaseUrl: emulator.url,
     volcBaseUrl: emulator.url,
     snapshotTableName: LOCAL_TABLE_NAME,
+    trackingTableName: LOCAL_TRACKING_TABLE_NAME,
     rtcAppId: emulator.credentials().volc.rtcAppId,
     ...options.params,
   };
@@ -136,5 +140,5 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
     await stop();
     throw error;
   }
-  return { apiUrl, emulator, dynamo, tableName: LOCAL_TABLE_NAME, pid: child.pid, stop, exited };
+  return { apiUrl, emulator, dynamo, tableName: LOCAL_TABLE_NAME, trackingTableName: LOCAL_TRACKING_TABLE_NAME, pid: child.pid, stop, exited };
 };

@@ -2,12 +2,12 @@ import type { TencentConfig, VolcConfig } from '../config/providers.ts';
 import type { RuntimeConfig } from '../config/runtime.ts';
 import { SecretCache, type SecretSource, secretsManagerSource } from '../secrets.ts';
 import { type TencentApi, TencentChatClient } from '../tencent/client.ts';
-import { parseTencentSecret } from '../tencent/credentials.ts';
+import { type TencentCredentials, parseTencentSecret } from '../tencent/credentials.ts';
 import { tencentBaseUrls } from '../tencent/regions.ts';
 import { UserSigCache } from '../tencent/usersig.ts';
 import type { RateGate } from '../upstream/rate-gate.ts';
 import { VolcRtcClient } from '../volc/client.ts';
-import { parseVolcSecret } from '../volc/credentials.ts';
+import { type VolcSecret, parseVolcSecret } from '../volc/credentials.ts';
 
 // How the upstream clients are put together from configuration; every composition root (each
 // function's, and the tests' and benchmarks' in-process ones) builds them here.
@@ -20,6 +20,12 @@ export interface ClientOptions {
   source?: SecretSource;
 }
 
+export const buildTencentSecrets = (config: TencentConfig, runtime: RuntimeConfig, options: ClientOptions = {}): SecretCache<TencentCredentials> =>
+  new SecretCache({ source: options.source ?? defaultSecretSource(), secretId: config.secretId, parse: parseTencentSecret, ttlMs: runtime.secretTtlMs });
+
+export const buildVolcSecrets = (config: VolcConfig, runtime: RuntimeConfig, options: ClientOptions = {}): SecretCache<VolcSecret> =>
+  new SecretCache({ source: options.source ?? defaultSecretSource(), secretId: config.secretId, parse: parseVolcSecret, ttlMs: runtime.secretTtlMs });
+
 export const buildTencentClient = (
   config: TencentConfig,
   runtime: RuntimeConfig,
@@ -27,7 +33,7 @@ export const buildTencentClient = (
 ): TencentChatClient =>
   new TencentChatClient({
     baseUrls: tencentBaseUrls(config.region, config.baseUrlOverride),
-    secrets: new SecretCache({ source: options.source ?? defaultSecretSource(), secretId: config.secretId, parse: parseTencentSecret, ttlMs: runtime.secretTtlMs }),
+    secrets: buildTencentSecrets(config, runtime, options),
     userSigs: new UserSigCache({ lifetimeSeconds: config.userSigLifetimeSeconds }),
     attemptTimeoutMs: runtime.attemptTimeoutMs,
     ...(options.rateGates ? { rateGates: options.rateGates } : {}),
@@ -41,7 +47,7 @@ export const buildVolcClient = (
   new VolcRtcClient({
     baseUrl: config.baseUrl,
     region: config.region,
-    secrets: new SecretCache({ source: options.source ?? defaultSecretSource(), secretId: config.secretId, parse: parseVolcSecret, ttlMs: runtime.secretTtlMs }),
+    secrets: buildVolcSecrets(config, runtime, options),
     attemptTimeoutMs: runtime.attemptTimeoutMs,
     ...(options.rateGate ? { rateGate: options.rateGate } : {}),
   });

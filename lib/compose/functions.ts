@@ -2,12 +2,18 @@ import type { Env } from '../config/env.ts';
 import { readDefaultRtcAppId, readTencentConfig, readVolcConfig } from '../config/providers.ts';
 import { type RuntimeConfig, readRuntimeConfig } from '../config/runtime.ts';
 import { readStorageConfig } from '../config/snapshots.ts';
+import { type TrackingConfig, readTrackingConfig } from '../config/tracking.ts';
 import { log, setLogLevel } from '../log.ts';
+import type { SecretCache } from '../secrets.ts';
 import { DynamoSnapshotStore } from '../snapshots/store-dynamodb.ts';
 import type { SnapshotStore } from '../snapshots/store.ts';
 import type { TencentChatClient } from '../tencent/client.ts';
+import type { TencentCredentials } from '../tencent/credentials.ts';
+import type { TrackingRegistry } from '../tracking/registry.ts';
+import { DynamoTrackingRegistry } from '../tracking/registry-dynamodb.ts';
 import type { VolcRtcClient } from '../volc/client.ts';
-import { buildTencentClient, buildVolcClient } from './clients.ts';
+import type { VolcSecret } from '../volc/credentials.ts';
+import { buildTencentClient, buildTencentSecrets, buildVolcClient, buildVolcSecrets } from './clients.ts';
 
 // Composition roots: each function calls one of these once, at init, with its environment. They
 // are the only readers of configuration; everything below is given what it needs.
@@ -66,3 +72,55 @@ export const composeHistory = (env: Env): HistoryFunction => {
 };
 
 export const composePlainHttp = (env: Env): { runtime: RuntimeConfig } => ({ runtime: runtimeOf(env) });
+
+export interface TrackingWriteFunction {
+  runtime: RuntimeConfig;
+  registry: TrackingRegistry;
+  defaultRtcAppId: string | undefined;
+}
+
+/** PUT/DELETE of room tracking and DELETE of group tracking: the registry, nothing upstream. */
+export const composeTrackingWrite = (env: Env): TrackingWriteFunction => {
+  const runtime = runtimeOf(env);
+  return { runtime, registry: new DynamoTrackingRegistry(readTrackingConfig(env)), defaultRtcAppId: readDefaultRtcAppId(env) };
+};
+
+/** PUT of group tracking: the registry, and Tencent to check the group first. */
+export const composeGroupTracking = (env: Env): TrackingWriteFunction & { tencent: TencentChatClient } => {
+  const { runtime, tencent } = composeTencentApi(env);
+  return { runtime, tencent, registry: new DynamoTrackingRegistry(readTrackingConfig(env)), defaultRtcAppId: undefined };
+};
+
+export interface TrackingListFunction {
+  runtime: RuntimeConfig;
+  registry: TrackingRegistry;
+  store: SnapshotStore;
+}
+
+export const composeTrackingList = (env: Env): TrackingListFunction => {
+  const runtime = runtimeOf(env);
+  return { runtime, registry: new DynamoTrackingRegistry(readTrackingConfig(env)), store: new DynamoSnapshotStore(readStorageConfig(env)) };
+};
+
+export interface CallbackFunction<Credentials> {
+  runtime: RuntimeConfig;
+  registry: TrackingRegistry;
+  tracking: TrackingConfig;
+  /** The provider's secret, for the callback token (and Tencent's SDKAppID); no upstream call is made. */
+  secrets: SecretCache<Credentials>;
+  defaultRtcAppId: string | undefined;
+}
+
+const callbackFunction = <Credentials>(env: Env, secrets: (runtime: RuntimeConfig) => SecretCache<Credentials>): CallbackFunction<Credentials> => {
+  const runtime = runtimeOf(env);
+  const tracking = readTrackingConfig(env);
+  const cache = secrets(runtime);
+  prefetch(() => cache.get());
+  return { runtime, tracking, registry: new DynamoTrackingRegistry(tracking), secrets: cache, defaultRtcAppId: readDefaultRtcAppId(env) };
+};
+
+export const composeTencentCallbacks = (env: Env): CallbackFunction<TencentCredentials> =>
+  callbackFunction(env, (runtime) => buildTencentSecrets(readTencentConfig(env), runtime));
+
+export const composeVolcCallbacks = (env: Env): CallbackFunction<VolcSecret> =>
+  callbackFunction(env, (runtime) => buildVolcSecrets(readVolcConfig(env), runtime));

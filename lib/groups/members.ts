@@ -1,4 +1,5 @@
 import type { Deadline } from '../deadline.ts';
+import { inPool } from '../pool.ts';
 import type { TencentChatClient } from '../tencent/client.ts';
 import { UpstreamFailure, isFailureOfKind } from '../upstream/failure.ts';
 
@@ -68,20 +69,6 @@ export const toMember = (raw: Record<string, unknown>, fields: readonly MemberFi
 const learnedPageSize = new Map<string, number>();
 const shapeKey = (query: MemberQuery): string =>
   JSON.stringify([query.fields ?? null, query.roles ?? null, query.customFields ?? null]);
-
-/** Runs tasks with at most `limit` in flight, preserving order of results. */
-const inPool = async <T>(tasks: Array<() => Promise<T>>, limit: number): Promise<T[]> => {
-  const results = new Array<T>(tasks.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < tasks.length) {
-      const index = next++;
-      results[index] = await (tasks[index] as () => Promise<T>)();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
-  return results;
-};
 
 export const fetchMembers = async (
   client: TencentChatClient, query: MemberQuery, deadline: Deadline, options: MemberFetchOptions,

@@ -7,6 +7,13 @@ export const ROUTES: ReadonlyArray<{ method: string; path: string }> = [
   { method: 'GET', path: '/v1/rooms/{roomId}/online-users' },
   { method: 'GET', path: '/v1/groups/{groupId}/online-count/history' },
   { method: 'GET', path: '/v1/rooms/{roomId}/online-users/history' },
+  { method: 'PUT', path: '/v1/groups/{groupId}/tracking' },
+  { method: 'DELETE', path: '/v1/groups/{groupId}/tracking' },
+  { method: 'PUT', path: '/v1/rooms/{roomId}/tracking' },
+  { method: 'DELETE', path: '/v1/rooms/{roomId}/tracking' },
+  { method: 'GET', path: '/v1/tracking' },
+  { method: 'POST', path: '/v1/callbacks/tencent' },
+  { method: 'POST', path: '/v1/callbacks/volcengine' },
 ];
 
 const matches = (template: string, rawPath: string): boolean => {

@@ -4,7 +4,9 @@ import { readRuntimeConfig } from '../config/runtime.ts';
 import { readSnapshotSettings, readStorageConfig } from '../config/snapshots.ts';
 import { log, setLogLevel } from '../log.ts';
 import type { SecretSource } from '../secrets.ts';
-import type { DiscoveryMemory } from './collect-targets.ts';
+import { readTrackingConfig } from '../config/tracking.ts';
+import { DynamoTrackingRegistry } from '../tracking/registry-dynamodb.ts';
+import { emptyGoneMemory } from './gone-targets.ts';
 import { type ProviderConfigs, type SnapshotProviders, buildSnapshotProviders } from './providers.ts';
 import type { SnapshotDependencies } from './run.ts';
 import { DynamoSnapshotStore } from './store-dynamodb.ts';
@@ -35,14 +37,15 @@ export const composeSnapshot = (env: Env, options: { source?: SecretSource } = {
   setLogLevel(configs.runtime.logLevel);
   if (!configs.tencent && !configs.volc) log.warn('neither TENCENT_SECRET_ID nor VOLC_SECRET_ID is set: nothing to sample');
   const store = new DynamoSnapshotStore(readStorageConfig(env));
-  // Discovery results live as long as the container, so a failed discovery still samples the
-  // groups found last time instead of none.
-  const discoveryMemory: DiscoveryMemory = { lastFound: [] };
+  const tracking = readTrackingConfig(env);
+  const registry = new DynamoTrackingRegistry(tracking);
+  // Gone ticks in a row are counted across the runs a warm container makes.
+  const goneMemory = emptyGoneMemory();
   let built: { shardCount: number; providers: SnapshotProviders } | undefined;
   return {
     dependenciesFor: (shardCount) => {
       if (built?.shardCount !== shardCount) built = { shardCount, providers: buildSnapshotProviders(configs, shardCount, options) };
-      return { providers: built.providers, store, settings: configs.settings, discoveryMemory };
+      return { providers: built.providers, store, registry, settings: configs.settings, dropAfterTicks: tracking.dropAfterTicks, goneMemory };
     },
   };
 };

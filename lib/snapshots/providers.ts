@@ -52,15 +52,23 @@ export const buildSnapshotProviders = (configs: ProviderConfigs, shardCount: num
   return { tencent, volc };
 };
 
-export type Sampler = (target: Target, deadline: Deadline) => Promise<NonNullable<SnapshotRecord['values']>>;
+/** One sample; `gone` when upstream says the target does not exist (a room not, or no longer, live). */
+export interface Sample {
+  values: NonNullable<SnapshotRecord['values']>;
+  gone: boolean;
+}
 
+export type Sampler = (target: Target, deadline: Deadline) => Promise<Sample>;
+
+// A group that does not exist fails (10010) and is stored as a gap: its count is unknown, not 0.
 export const groupSampler = (client: TencentChatClient): Sampler => async (target, deadline) => {
   if (target.kind !== 'group') throw new TypeError(`not a group: ${target.kind}`);
-  return { onlineCount: (await fetchOnlineCount(client, target.groupId, deadline)).onlineCount };
+  return { values: { onlineCount: (await fetchOnlineCount(client, target.groupId, deadline)).onlineCount }, gone: false };
 };
 
+// A room that does not exist has no one in it: Volcengine answers zeros, stored as a sample.
 export const roomSampler = (client: VolcRtcClient): Sampler => async (target, deadline) => {
   if (target.kind !== 'room') throw new TypeError(`not a room: ${target.kind}`);
   const users = await fetchRoomOnlineUsers(client, target.appId, target.roomId, deadline);
-  return { totalUsers: users.totalUsers, totalInvisibleUsers: users.totalInvisibleUsers };
+  return { values: { totalUsers: users.totalUsers, totalInvisibleUsers: users.totalInvisibleUsers }, gone: !users.roomExists };
 };

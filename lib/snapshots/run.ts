@@ -1,22 +1,32 @@
 import type { SnapshotSettings } from '../config/snapshots.ts';
 import { Deadline } from '../deadline.ts';
 import { log } from '../log.ts';
-import { type DiscoveryMemory, type DiscoverySummary, collectTargets } from './collect-targets.ts';
-import { type SnapshotProviders, groupSampler, roomSampler } from './providers.ts';
+import type { TrackingRegistry } from '../tracking/registry.ts';
+import { type TrackingSource, activeSources } from '../tracking/tracked-target.ts';
+import { isFailureOfKind } from '../upstream/failure.ts';
+import { type DiscoverySummary, collectTargets } from './collect-targets.ts';
+import { type GoneMemory, GoneTargets } from './gone-targets.ts';
+import { type Sampler, type SnapshotProviders, groupSampler, roomSampler } from './providers.ts';
 import { RecordWriter } from './record-writer.ts';
+import { syncRegistry } from './registry-sync.ts';
 import { type PlanSummary, emptyPlanSummary, sampleTicks } from './sample-ticks.ts';
 import type { SnapshotStore } from './store.ts';
-import type { Shard } from './targets.ts';
+import { type Shard, type Target, targetKey } from './targets.ts';
 
-// One scheduled run as a pipeline: the targets of this shard (collect-targets) → the plan and
-// the samples of each tick (sample-ticks, which plans with plan.ts) → the table (record-writer).
-// Nothing here outlives the call: what a run needs from earlier runs is passed in.
+// One scheduled run as a pipeline: the targets of this shard (collect-targets, from configuration,
+// discovery and the tracking registry) → the plan and the samples of each tick (sample-ticks,
+// which plans with plan.ts) → the table (record-writer), with the registry kept in step
+// (registry-sync) and tracked targets that are gone upstream dropped (gone-targets). Nothing here
+// outlives the call: what a run needs from earlier runs is passed in.
 
 export interface SnapshotDependencies {
   providers: SnapshotProviders;
   store: SnapshotStore;
+  registry: TrackingRegistry;
   settings: SnapshotSettings;
-  discoveryMemory: DiscoveryMemory;
+  /** Ticks in a row a tracked target must be gone upstream before its api and callback sources end. */
+  dropAfterTicks: number;
+  goneMemory: GoneMemory;
   /** When the invocation ends (Lambda's remaining time): writes give up before, so the summary is always logged. */
   invocationEndsAt?: number;
   clock?: () => number;
@@ -25,6 +35,7 @@ export interface SnapshotDependencies {
 export interface RunSummary {
   shard: Shard;
   targets: { groups: number; rooms: number };
+  targetsBySource: Record<TrackingSource, number>;
   discovery: DiscoverySummary;
   groups: PlanSummary;
   rooms: PlanSummary;
@@ -32,6 +43,7 @@ export interface RunSummary {
   gapsWritten: number;
   gapsByReason: Record<string, number>;
   upstreamCalls: { tencent: number; volc: number };
+  registry: { reads: number; writes: number; failedWrites: number; droppedGone: { groups: number; rooms: number } };
   durationMs: number;
 }
 
@@ -39,28 +51,58 @@ export interface RunSummary {
 const DISCOVERY_BUDGET_MS = 20_000;
 // Kept back from the invocation's end for the summary and the answer.
 const INVOCATION_RESERVE_MS = 2_000;
+const DROPPED_SOURCES: readonly TrackingSource[] = ['api', 'callback'];
 
 /** When the run stops retrying writes: half a window after it, and before the invocation ends. */
 export const writeDeadline = (windowEnd: number, windowSeconds: number, invocationEndsAt: number | undefined): number =>
   Math.min(windowEnd + (windowSeconds * 1000) / 2 + 15_000, (invocationEndsAt ?? Number.POSITIVE_INFINITY) - INVOCATION_RESERVE_MS);
 
+/** Tells `gone` what each sample says of its target's existence. */
+const watchedBy = (sampler: Sampler, gone: GoneTargets): Sampler => async (target, deadline) => {
+  try {
+    const sample = await sampler(target, deadline);
+    gone.observe(target, sample.gone);
+    return sample;
+  } catch (error) {
+    if (isFailureOfKind(error, 'group-not-found')) gone.observe(target, true);
+    throw error;
+  }
+};
+
 export const runSnapshot = async (deps: SnapshotDependencies, shard: Shard): Promise<RunSummary> => {
   const clock = deps.clock ?? Date.now;
-  const { settings, providers } = deps;
+  const { settings, providers, registry } = deps;
   const startedAt = clock();
   const windowMs = settings.windowSeconds * 1000;
   const windowEnd = Math.floor(startedAt / windowMs) * windowMs + windowMs;
+  const giveUpAt = writeDeadline(windowEnd, settings.windowSeconds, deps.invocationEndsAt);
   const callsBefore = { tencent: providers.tencent?.client.upstreamCalls ?? 0, volc: providers.volc?.client.upstreamCalls ?? 0 };
 
   const targets = await collectTargets({
-    configuredGroups: providers.tencent ? settings.groups : [],
-    configuredRooms: providers.volc ? settings.rooms : [],
+    configuredGroups: settings.groups,
+    configuredRooms: settings.rooms,
+    kinds: [...(providers.tencent ? ['group' as const] : []), ...(providers.volc ? ['room' as const] : [])],
     discoveryClient: settings.discovery ? providers.tencent?.client : undefined,
-    memory: deps.discoveryMemory,
+    registry,
     discoveryDeadline: Deadline.after(Math.min(DISCOVERY_BUDGET_MS, windowEnd - clock()), clock),
+    now: startedAt,
   }, shard);
+  const registrySync = syncRegistry(registry, targets.registryChanges, startedAt, giveUpAt, clock);
 
-  const writer = new RecordWriter(deps.store, writeDeadline(windowEnd, settings.windowSeconds, deps.invocationEndsAt));
+  const dropped = new Set<string>();
+  const drops: Array<Promise<unknown>> = [];
+  const droppedGone = { groups: 0, rooms: 0 };
+  const gone = new GoneTargets(deps.goneMemory, deps.dropAfterTicks, (target: Target) => {
+    const key = targetKey(target);
+    const tracked = targets.tracked.get(key);
+    if (dropped.has(key) || !tracked || !activeSources(tracked, startedAt).some((source) => DROPPED_SOURCES.includes(source))) return;
+    dropped.add(key);
+    droppedGone[target.kind === 'group' ? 'groups' : 'rooms'] += 1;
+    log.info('a tracked target is gone upstream; it is no longer tracked by the API or callbacks', { target, ticks: deps.dropAfterTicks });
+    drops.push(registry.removeSources(target, DROPPED_SOURCES, clock()));
+  });
+
+  const writer = new RecordWriter(deps.store, giveUpAt);
   const common = {
     baseIntervalSeconds: settings.intervalSeconds,
     windowSeconds: settings.windowSeconds,
@@ -71,17 +113,20 @@ export const runSnapshot = async (deps: SnapshotDependencies, shard: Shard): Pro
   };
   const [groups, rooms] = await Promise.all([
     providers.tencent
-      ? sampleTicks({ ...common, targets: targets.groups, ratePerSecond: providers.tencent.gate.perSecond, sample: groupSampler(providers.tencent.client) })
+      ? sampleTicks({ ...common, targets: targets.groups, ratePerSecond: providers.tencent.gate.perSecond, sample: watchedBy(groupSampler(providers.tencent.client), gone) })
       : emptyPlanSummary(settings.intervalSeconds),
     providers.volc
-      ? sampleTicks({ ...common, targets: targets.rooms, ratePerSecond: providers.volc.gate.perSecond, sample: roomSampler(providers.volc.client) })
+      ? sampleTicks({ ...common, targets: targets.rooms, ratePerSecond: providers.volc.gate.perSecond, sample: watchedBy(roomSampler(providers.volc.client), gone) })
       : emptyPlanSummary(settings.intervalSeconds),
   ]);
   const failedWrites = await writer.settle();
+  const synced = await registrySync;
+  const failedDrops = (await Promise.allSettled(drops)).filter((result) => result.status === 'rejected').length;
 
   const summary: RunSummary = {
     shard,
     targets: { groups: targets.groups.length, rooms: targets.rooms.length },
+    targetsBySource: targets.bySource,
     discovery: targets.discovery,
     groups,
     rooms,
@@ -92,6 +137,7 @@ export const runSnapshot = async (deps: SnapshotDependencies, shard: Shard): Pro
       tencent: (providers.tencent?.client.upstreamCalls ?? 0) - callsBefore.tencent,
       volc: (providers.volc?.client.upstreamCalls ?? 0) - callsBefore.volc,
     },
+    registry: { reads: targets.registryReads, writes: synced.writes + drops.length - failedDrops, failedWrites: synced.failed + failedDrops, droppedGone },
     durationMs: clock() - startedAt,
   };
   log.info('snapshot run', { ...summary, failedWrites: failedWrites.length });

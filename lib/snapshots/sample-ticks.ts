@@ -72,7 +72,7 @@ export const sampleTicks = async (job: TickSampling): Promise<PlanSummary> => {
       while (inFlight.size >= job.maxInFlight) await Promise.race(inFlight);
       const key = targetKey(target);
       const task = job.sample(target, new Deadline(plannedStart + intervalMs - 50, clock))
-        .then((values) => { results[index] = { key, at: tick, values }; })
+        .then((sample) => { results[index] = { key, at: tick, values: sample.values }; })
         .catch((error: unknown) => {
           const gap = gapReason(error);
           if (gap === 'internal') log.error('a sample failed for an unexpected reason', { key, error });

@@ -1,5 +1,6 @@
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../aws/dynamodb.ts';
 import { Deadline } from '../deadline.ts';
 import { UpstreamFailure } from '../upstream/failure.ts';
 import { type RetryPolicy, retrying } from '../upstream/retry.ts';
@@ -18,11 +19,6 @@ export interface DynamoStoreOptions {
   client?: DynamoDBDocumentClient;
   clock?: () => number;
 }
-
-const documentClient = (): DynamoDBDocumentClient =>
-  DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 4, requestHandler: { connectionTimeout: 1000, requestTimeout: 5000 } }), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
 
 const toItem = (record: SnapshotRecord, expiresAt: number): Record<string, unknown> => ({
   pk: record.key,
@@ -131,6 +127,22 @@ export class DynamoSnapshotStore implements SnapshotStore {
     };
     await Promise.all(Array.from({ length: Math.min(GAP_WRITERS, records.length) }, worker));
     return written;
+  }
+
+  async latest(key: string, options: { signal?: AbortSignal } = {}): Promise<SnapshotRecord | undefined> {
+    try {
+      const answer = await this.client.send(new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': key },
+        ScanIndexForward: false,
+        Limit: 1,
+      }), options.signal ? { abortSignal: options.signal } : {});
+      const item = answer.Items?.[0];
+      return item ? fromItem(item) : undefined;
+    } catch (error) {
+      throw asFailure(error, 'Query on the snapshot table failed', options.signal?.aborted === true);
+    }
   }
 
   async queryRange(key: string, fromMs: number, toMs: number, options: { limit?: number; startAfter?: number; signal?: AbortSignal }): Promise<RangePage> {

@@ -31,6 +31,8 @@ export interface SnapshotStore {
   putSamples(records: SnapshotRecord[], giveUpAt: number): Promise<void>;
   /** Writes gaps only where nothing is stored yet: a retried run must not hide a sample behind a gap. */
   putGapsIfAbsent(records: SnapshotRecord[], giveUpAt: number): Promise<number>;
+  /** The newest record of one target (a sample or a gap), if any. */
+  latest(key: string, options?: { signal?: AbortSignal }): Promise<SnapshotRecord | undefined>;
   /** Records of one target with from <= at <= to, oldest first. */
   queryRange(key: string, fromMs: number, toMs: number, options: { limit?: number; startAfter?: number; signal?: AbortSignal }): Promise<RangePage>;
 }

@@ -3,7 +3,9 @@ import { parseJsonSecret } from '../secrets.ts';
 export interface VolcSecret {
   accessKeyId: string;
   secretAccessKey: string;
+  /** The key Volcengine signs its callbacks with; callbacks are refused while it is not set. */
+  callbackSecret?: string | undefined;
 }
 
 export const parseVolcSecret = (raw: string): VolcSecret =>
-  parseJsonSecret('volcengine', ['accessKeyId', 'secretAccessKey'] as const, raw);
+  parseJsonSecret('volcengine', ['accessKeyId', 'secretAccessKey'] as const, raw, ['callbackSecret'] as const);

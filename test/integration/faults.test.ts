@@ -56,7 +56,7 @@ describe('snapshot run under faults', () => {
     const providers = snapshotProviders(100, 20);
     const windowStart = await atNextWindow(3);
     proxy.failNext(5);
-    const summary = await runSnapshot(runDependencies(providers, { store: storeThrough(proxy.url), settings: { discovery: false, groups: [target] } }), { index: 0, count: 1 });
+    const summary = await runSnapshot(await runDependencies(providers, { store: storeThrough(proxy.url), settings: { discovery: false, groups: [target] } }), { index: 0, count: 1 });
     expect(summary.samplesWritten).toBe(3);
     expect(await ticksOf(windowStart)).toEqual([{ onlineCount: 11 }, { onlineCount: 11 }, { onlineCount: 11 }]);
   });
@@ -66,7 +66,7 @@ describe('snapshot run under faults', () => {
     const windowStart = await atNextWindow(3);
     // The SDK gives up after 4 attempts; the store's own retry must carry on through the rest.
     proxy.failNext(9, 400, 'ProvisionedThroughputExceededException');
-    const summary = await runSnapshot(runDependencies(providers, { store: storeThrough(proxy.url), settings: { discovery: false, groups: [target] } }), { index: 0, count: 1 });
+    const summary = await runSnapshot(await runDependencies(providers, { store: storeThrough(proxy.url), settings: { discovery: false, groups: [target] } }), { index: 0, count: 1 });
     expect(summary.samplesWritten).toBe(3);
     expect(proxy.failuresLeft()).toBe(0);
     expect(await ticksOf(windowStart)).toEqual([{ onlineCount: 11 }, { onlineCount: 11 }, { onlineCount: 11 }]);
@@ -76,7 +76,7 @@ describe('snapshot run under faults', () => {
     const providers = snapshotProviders(100, 20);
     const windowStart = await atNextWindow(3);
     const rotation = new Promise((resolve) => setTimeout(resolve, 1300)).then(() => emulator.rotate({ tencent: { secretKey: 'rotated-mid-run' } }));
-    const summary = await runSnapshot(runDependencies(providers, { store: localStore(), settings: { discovery: false, groups: [target] } }), { index: 0, count: 1 });
+    const summary = await runSnapshot(await runDependencies(providers, { store: localStore(), settings: { discovery: false, groups: [target] } }), { index: 0, count: 1 });
     await rotation;
     expect(summary.gapsByReason).toEqual({});
     expect(await ticksOf(windowStart)).toEqual([{ onlineCount: 11 }, { onlineCount: 11 }, { onlineCount: 11 }]);
@@ -93,7 +93,7 @@ describe('snapshot run under faults', () => {
     await providers.tencent?.client.warm();
     const windowStart = await atNextWindow(3);
     await emulator.addFault({ target: 'tencent', api: 'get_online_member_num', ...fault });
-    await runSnapshot(runDependencies(providers, { store: localStore(), settings: { discovery: false, groups: [target] } }), { index: 0, count: 1 });
+    await runSnapshot(await runDependencies(providers, { store: localStore(), settings: { discovery: false, groups: [target] } }), { index: 0, count: 1 });
     expect(await ticksOf(windowStart)).toEqual([{ onlineCount: 11 }, { onlineCount: 11 }, { onlineCount: 11 }]);
   });
 
@@ -101,7 +101,7 @@ describe('snapshot run under faults', () => {
     const providers = snapshotProviders(100, 20); // fresh clients: nothing cached
     await emulator.addFault({ target: 'secrets', api: 'GetSecretValue', httpStatus: 500 });
     const windowStart = await atNextWindow(3);
-    const summary = await runSnapshot(runDependencies(providers, { store: localStore(), settings: { discovery: false, groups: [target] } }), { index: 0, count: 1 });
+    const summary = await runSnapshot(await runDependencies(providers, { store: localStore(), settings: { discovery: false, groups: [target] } }), { index: 0, count: 1 });
     expect(summary.gapsByReason).toEqual({ 'secrets-unavailable': 3 });
     expect(await ticksOf(windowStart)).toEqual(['secrets-unavailable', 'secrets-unavailable', 'secrets-unavailable']);
   });

@@ -1,6 +1,6 @@
 import { discoverLiveGroups } from '../../lib/snapshots/discovery.ts';
 import { Deadline } from '../../lib/deadline.ts';
-import { runSnapshot } from '../../lib/snapshots/run.ts';
+import { type SnapshotDependencies, runSnapshot } from '../../lib/snapshots/run.ts';
 import { type Target, inShard, targetKey } from '../../lib/snapshots/targets.ts';
 import type { SnapshotRecord } from '../../lib/snapshots/store.ts';
 import { DEMO_CREDENTIALS } from '../../support/demo-credentials.ts';
@@ -34,7 +34,7 @@ describe('snapshot run', () => {
     const providers = snapshotProviders(100, 20);
     const rooms: Target[] = [{ kind: 'room', appId: APP, roomId: 'snap-room' }];
     const windowStart = await atNextWindow(3);
-    const summary = await runSnapshot(runDependencies(providers, { settings: { rooms, groups: [{ kind: 'group', groupId: '@TGS#aSNAPFIXED' }] } }), { index: 0, count: 1 });
+    const summary = await runSnapshot(await runDependencies(providers, { settings: { rooms, groups: [{ kind: 'group', groupId: '@TGS#aSNAPFIXED' }] } }), { index: 0, count: 1 });
 
     expect(summary.discovery).toMatchObject({ enabled: true, ok: true, groups: 5, pages: 1 });
     expect(summary.targets).toEqual({ groups: 5, rooms: 1 });
@@ -55,8 +55,10 @@ describe('snapshot run', () => {
     await emulator.reset();
     await emulator.createGroups({ prefix: 'SNAPB', count: 3, type: 'AVChatRoom', onlineCount: 7 });
     const providers = snapshotProviders(100, 20);
+    const dependencies = await Promise.all([1, 2, 3].map(() => runDependencies(providers, { settings: {} })));
     const windowStart = await atNextWindow(3);
-    const run = () => runSnapshot(runDependencies(providers, { settings: {} }), { index: 0, count: 1 });
+    let runs = 0;
+    const run = () => runSnapshot(dependencies[runs++] as SnapshotDependencies, { index: 0, count: 1 });
     const lateRetry = async () => {
       await new Promise((resolve) => setTimeout(resolve, 1500));
       return run();
@@ -86,7 +88,7 @@ describe('snapshot run', () => {
     // Volcengine is down for the whole run: every room tick is a gap, the groups carry on.
     await emulator.addFault({ target: 'volc', api: 'GetRoomOnlineUsers', httpStatus: 503 });
     const windowStart = await atNextWindow(3);
-    const summary = await runSnapshot(runDependencies(providers, { settings: { discovery: false, groups, rooms: [room] } }), { index: 0, count: 1 });
+    const summary = await runSnapshot(await runDependencies(providers, { settings: { discovery: false, groups, rooms: [room] } }), { index: 0, count: 1 });
     await emulator.clearFaults();
 
     expect(summary.gapsByReason).toEqual({ 'group-not-found': 3, 'unsupported-group-type': 3, 'upstream-error': 3 });
@@ -105,7 +107,7 @@ describe('snapshot run', () => {
     await providers.tencent?.client.warm();
     await emulator.addFault({ target: 'tencent', api: 'get_online_member_num', latencyMs: 1500, times: 2 });
     const windowStart = await atNextWindow(3);
-    await runSnapshot(runDependencies(providers, { settings: { discovery: false, groups: [target] } }), { index: 0, count: 1 });
+    await runSnapshot(await runDependencies(providers, { settings: { discovery: false, groups: [target] } }), { index: 0, count: 1 });
     const records = await recordsOf(target, windowStart, windowStart + 2999);
     expect(records.map((record) => record.gap ?? record.values)).toEqual(['upstream-timeout', { onlineCount: 9 }, { onlineCount: 9 }]);
   });
@@ -115,7 +117,7 @@ describe('snapshot run', () => {
     await emulator.createGroups({ prefix: 'SNAPR', count: 120, type: 'AVChatRoom' });
     const providers = snapshotProviders(50, 20);
     const windowStart = await atNextWindow(6);
-    const summary = await runSnapshot(runDependencies(providers, { settings: { windowSeconds: 6, intervalSeconds: 2 } }), { index: 0, count: 1 });
+    const summary = await runSnapshot(await runDependencies(providers, { settings: { windowSeconds: 6, intervalSeconds: 2 } }), { index: 0, count: 1 });
     // 120 targets at 50/s do not fit 2 s (100 calls): the shortest interval that tiles 6 s and fits is 3 s.
     expect(summary.groups).toEqual({ intervalSeconds: 3, lengthened: true, ticks: 2, overCapacityTargets: 0 });
     expect(summary.gapsByReason).toEqual({});
@@ -132,7 +134,7 @@ describe('snapshot run', () => {
     await emulator.createGroups({ prefix: 'SNAPC', count: 30, type: 'AVChatRoom' });
     const providers = snapshotProviders(4, 20);
     await atNextWindow(3);
-    const summary = await runSnapshot(runDependencies(providers, { settings: {} }), { index: 0, count: 1 });
+    const summary = await runSnapshot(await runDependencies(providers, { settings: {} }), { index: 0, count: 1 });
     expect(summary.groups).toEqual({ intervalSeconds: 3, lengthened: true, ticks: 1, overCapacityTargets: 18 });
     expect(summary.samplesWritten).toBe(12);
     expect(summary.gapsByReason).toEqual({ 'over-capacity': 18 });
@@ -141,10 +143,10 @@ describe('snapshot run', () => {
   test('shards split the targets between them, each sampled by exactly one shard', async () => {
     await emulator.reset();
     await emulator.createGroups({ prefix: 'SNAPS', count: 40, type: 'AVChatRoom', onlineCount: 1 });
-    await atNextWindow(3);
     // Each shard is its own invocation with its own providers, at a third of the rate.
-    const shards = await Promise.all([0, 1, 2].map((index) =>
-      runSnapshot(runDependencies(snapshotProviders(100, 20, 3), { settings: { intervalSeconds: 3 } }), { index, count: 3 })));
+    const dependencies = await Promise.all([0, 1, 2].map(() => runDependencies(snapshotProviders(100, 20, 3), { settings: { intervalSeconds: 3 } })));
+    await atNextWindow(3);
+    const shards = await Promise.all(dependencies.map((deps, index) => runSnapshot(deps, { index, count: 3 })));
     const counts = shards.map((summary) => summary.targets.groups);
     expect(counts.reduce((a, b) => a + b, 0)).toBe(40);
     expect(counts.every((count) => count > 0)).toBe(true);
@@ -155,10 +157,10 @@ describe('snapshot run', () => {
 });
 
 describe('group discovery', () => {
-  test('when discovery fails, the groups it found last time are sampled, and the summary says so', async () => {
+  test('when discovery fails, the groups the last discovery put in the registry are sampled, and the summary says so', async () => {
     await emulator.reset();
     await emulator.createGroups({ prefix: 'SNAPD', count: 3, type: 'AVChatRoom', onlineCount: 4 });
-    const dependencies = runDependencies(snapshotProviders(100, 20), { settings: { windowSeconds: 1, intervalSeconds: 1 } });
+    const dependencies = await runDependencies(snapshotProviders(100, 20), { settings: { windowSeconds: 1, intervalSeconds: 1 } });
     await atNextWindow(1);
     const first = await runSnapshot(dependencies, { index: 0, count: 1 });
     expect(first.discovery).toMatchObject({ ok: true, groups: 3 });
@@ -170,10 +172,14 @@ describe('group discovery', () => {
     expect(second.targets.groups).toBe(3);
     expect(second.samplesWritten).toBe(3);
 
-    // The memory belongs to whoever passes it in: a run without one has nothing to fall back on.
+    // The fallback is the registry, not the container: fresh providers (a cold container) find the same groups.
     await atNextWindow(1);
-    const fresh = await runSnapshot({ ...dependencies, discoveryMemory: { lastFound: [] } }, { index: 0, count: 1 });
-    expect(fresh.targets.groups).toBe(0);
+    const cold = await runSnapshot({ ...dependencies, providers: snapshotProviders(100, 20) }, { index: 0, count: 1 });
+    expect(cold.targets.groups).toBe(3);
+    // A registry that never saw a discovery has nothing to fall back on.
+    const empty = await runDependencies(snapshotProviders(100, 20), { settings: { windowSeconds: 1, intervalSeconds: 1 } });
+    await atNextWindow(1);
+    expect((await runSnapshot(empty, { index: 0, count: 1 })).targets.groups).toBe(0);
     await emulator.clearFaults();
   });
 

@@ -8,6 +8,10 @@ import type { SnapshotDependencies } from '../../lib/snapshots/run.ts';
 import { DynamoSnapshotStore } from '../../lib/snapshots/store-dynamodb.ts';
 import type { SnapshotStore } from '../../lib/snapshots/store.ts';
 import type { TencentChatClient } from '../../lib/tencent/client.ts';
+import type { TrackingRegistry } from '../../lib/tracking/registry.ts';
+import { DynamoTrackingRegistry } from '../../lib/tracking/registry-dynamodb.ts';
+import { emptyGoneMemory } from '../../lib/snapshots/gone-targets.ts';
+import { ensureTable } from '../../local/dynamodb.ts';
 import { localAwsEnvironment, upstreamEnvironment } from '../../support/local-aws.ts';
 import { emulatorUrl } from './http.ts';
 
@@ -44,15 +48,29 @@ export const coldTencentClient = (): TencentChatClient => {
   return buildTencentClient(readTencentConfig(env), readRuntimeConfig(env));
 };
 
-/** What runSnapshot needs: the providers, the suite's table (or `store`), settings, and a fresh discovery memory. */
-export const runDependencies = (
+let registries = 0;
+/**
+ * A tracking registry of its own (a new table in the suite's dynalite), so what other tests
+ * track through the API never joins a run whose targets a test counts.
+ */
+export const freshRegistry = async (): Promise<DynamoTrackingRegistry> => {
+  registries += 1;
+  const tableName = `livegate-test-tracking-${process.pid}-${registries}`;
+  await ensureTable(dynamoEndpoint(), 'tracking', tableName, process.cwd());
+  return new DynamoTrackingRegistry({ tableName });
+};
+
+/** What runSnapshot needs: the providers, the suite's table (or `store`), a fresh registry (or `registry`), settings. */
+export const runDependencies = async (
   providers: SnapshotProviders,
-  overrides: { settings?: Partial<SnapshotSettings>; store?: SnapshotStore } = {},
-): SnapshotDependencies => ({
+  overrides: { settings?: Partial<SnapshotSettings>; store?: SnapshotStore; registry?: TrackingRegistry; dropAfterTicks?: number } = {},
+): Promise<SnapshotDependencies> => ({
   providers,
   store: overrides.store ?? localStore(),
+  registry: overrides.registry ?? (await freshRegistry()),
   settings: settings(overrides.settings ?? {}),
-  discoveryMemory: { lastFound: [] },
+  dropAfterTicks: overrides.dropAfterTicks ?? 3,
+  goneMemory: emptyGoneMemory(),
 });
 
 export const settings = (overrides: Partial<SnapshotSettings>): SnapshotSettings => ({

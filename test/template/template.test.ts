@@ -13,6 +13,12 @@ beforeAll(() => {
   jwtAndShards = packageService({ params: ['authMode=jwt', 'jwtIssuerUrl=https://auth.example.com/', 'jwtAudience=livegate-api', 'snapshotShards=3'] });
 });
 
+// The demo callback token and secret, once the emulator's credentials carry them.
+const demoCallbackSecrets = (): string[] => {
+  const credentials = DEMO_CREDENTIALS as unknown as { tencent: { callbackToken?: string }; volc: { callbackSecret?: string } };
+  return [credentials.tencent.callbackToken, credentials.volc.callbackSecret].filter((value): value is string => typeof value === 'string');
+};
+
 const functions = () => resourcesOfType(service, 'AWS::Lambda::Function');
 const roleOf = (fn: { Properties: any }): string => fn.Properties.Role['Fn::GetAtt'][0];
 const secretsReadableBy = (roleName: string): unknown[] =>
@@ -20,13 +26,16 @@ const secretsReadableBy = (roleName: string): unknown[] =>
     .filter((statement) => [statement.Action].flat().some((action) => action.startsWith('secretsmanager:')))
     .map((statement) => statement.Resource);
 
+// The provider callbacks cannot sign with AWS credentials: their own signatures authenticate them.
+const CALLBACK_ROUTES = ['POST /v1/callbacks/tencent', 'POST /v1/callbacks/volcengine'];
+const authorizationByRoute = (packaged: PackagedService) =>
+  Object.fromEntries(resourcesOfType(packaged, 'AWS::ApiGatewayV2::Route').map(([, route]) => [route.Properties.RouteKey, route.Properties.AuthorizationType ?? 'NONE']));
+
 describe('packaged CloudFormation template', () => {
-  test('every route, including the catch-all, requires IAM authorization by default', () => {
-    const routes = resourcesOfType(service, 'AWS::ApiGatewayV2::Route');
-    expect(routes.map(([, route]) => route.Properties.RouteKey).sort()).toEqual(
-      [...ROUTES.map((route) => `${route.method} ${route.path}`), '$default'].sort(),
-    );
-    for (const [, route] of routes) expect(route.Properties.AuthorizationType).toBe('AWS_IAM');
+  test('every route but the provider callbacks, including the catch-all, requires IAM authorization by default', () => {
+    const authorization = authorizationByRoute(service);
+    expect(Object.keys(authorization).sort()).toEqual([...ROUTES.map((route) => `${route.method} ${route.path}`), '$default'].sort());
+    for (const [route, type] of Object.entries(authorization)) expect({ route, type }).toEqual({ route, type: CALLBACK_ROUTES.includes(route) ? 'NONE' : 'AWS_IAM' });
   });
 
   test('with authMode=jwt every route uses the JWT authorizer of the given issuer and audience', () => {
@@ -36,13 +45,13 @@ describe('packaged CloudFormation template', () => {
     expect(authorizers[0]?.[1].Properties).toMatchObject({
       AuthorizerType: 'JWT', JwtConfiguration: { Issuer: 'https://auth.example.com/', Audience: ['livegate-api'] },
     });
-    const routes = resourcesOfType(jwt, 'AWS::ApiGatewayV2::Route');
-    expect(routes.length).toBe(ROUTES.length + 1);
-    for (const [, route] of routes) expect(route.Properties.AuthorizationType).toBe('JWT');
+    const authorization = authorizationByRoute(jwt);
+    expect(Object.keys(authorization).length).toBe(ROUTES.length + 1);
+    for (const [route, type] of Object.entries(authorization)) expect({ route, type }).toEqual({ route, type: CALLBACK_ROUTES.includes(route) ? 'NONE' : 'JWT' });
   });
 
   test('every function runs on nodejs22.x', () => {
-    expect(functions().length).toBe(8);
+    expect(functions().length).toBe(15);
     for (const [, fn] of functions()) expect(fn.Properties.Runtime).toBe('nodejs22.x');
   });
 
@@ -59,13 +68,24 @@ describe('packaged CloudFormation template', () => {
     expect(secretsReadableBy('FallbackRole')).toEqual([]);
   });
 
-  test('table access: the snapshot function only writes the table, the history functions only query it, no one else touches it', () => {
+  test('table access: each function reaches only the tables it needs, with only the actions it uses', () => {
     const tableActions = (roleName: string) => roleStatements(service, roleName)
       .filter((statement) => [statement.Action].flat().some((action) => action.startsWith('dynamodb:')))
       .map((statement) => ({ actions: [statement.Action].flat().sort(), resource: statement.Resource }));
     const table = { 'Fn::GetAtt': ['SnapshotTable', 'Arn'] };
-    expect(tableActions('SnapshotRole')).toEqual([{ actions: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem'], resource: table }]);
+    const registry = { 'Fn::GetAtt': ['TrackingTable', 'Arn'] };
+    expect(tableActions('SnapshotRole')).toEqual([
+      { actions: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem'], resource: table },
+      { actions: ['dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], resource: registry },
+    ]);
     expect(tableActions('HistoryReadRole')).toEqual([{ actions: ['dynamodb:Query'], resource: table }]);
+    expect(tableActions('TrackingListRole')).toEqual([{ actions: ['dynamodb:Query'], resource: [registry, table] }]);
+    for (const role of ['GroupTrackingRole', 'TrackingWriteRole']) {
+      expect(tableActions(role)).toEqual([{ actions: ['dynamodb:DeleteItem', 'dynamodb:UpdateItem'], resource: registry }]);
+    }
+    for (const role of ['TencentCallbackRole', 'VolcCallbackRole']) {
+      expect(tableActions(role)).toEqual([{ actions: ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resource: registry }]);
+    }
     for (const role of ['TencentApiRole', 'VolcApiRole', 'FallbackRole']) expect(tableActions(role)).toEqual([]);
     for (const [name, fn] of functions()) {
       const role = roleOf(fn);
@@ -77,13 +97,31 @@ describe('packaged CloudFormation template', () => {
       SnapshotLambdaFunction: 'SnapshotRole',
       GroupOnlineCountHistoryLambdaFunction: 'HistoryReadRole',
       RoomOnlineUsersHistoryLambdaFunction: 'HistoryReadRole',
+      GroupTrackingPutLambdaFunction: 'GroupTrackingRole',
+      GroupTrackingDeleteLambdaFunction: 'TrackingWriteRole',
+      RoomTrackingPutLambdaFunction: 'TrackingWriteRole',
+      RoomTrackingDeleteLambdaFunction: 'TrackingWriteRole',
+      TrackingListLambdaFunction: 'TrackingListRole',
+      TencentCallbackLambdaFunction: 'TencentCallbackRole',
+      VolcCallbackLambdaFunction: 'VolcCallbackRole',
     });
+    // Only the functions that need the registry name it.
+    const withRegistry = functions().filter(([, fn]) => fn.Properties.Environment?.Variables?.TRACKING_TABLE).map(([name]) => name).sort();
+    expect(withRegistry).toEqual(['GroupTrackingDeleteLambdaFunction', 'GroupTrackingPutLambdaFunction', 'RoomTrackingDeleteLambdaFunction', 'RoomTrackingPutLambdaFunction',
+      'SnapshotLambdaFunction', 'TencentCallbackLambdaFunction', 'TrackingListLambdaFunction', 'VolcCallbackLambdaFunction']);
   });
 
-  test('the snapshot table: on demand, TTL on expiresAt, point-in-time recovery, key (pk, at)', () => {
-    const tables = resourcesOfType(service, 'AWS::DynamoDB::Table');
-    expect(tables).toHaveLength(1);
-    expect(tables[0]?.[1].Properties).toMatchObject({
+  test('the tables: on demand, TTL, point-in-time recovery; snapshots keyed (pk, at), the registry (pk, sk)', () => {
+    const tables = Object.fromEntries(resourcesOfType(service, 'AWS::DynamoDB::Table'));
+    expect(Object.keys(tables).sort()).toEqual(['SnapshotTable', 'TrackingTable']);
+    expect(tables.TrackingTable?.Properties).toMatchObject({
+      TableName: 'livegate-test-tracking',
+      BillingMode: 'PAY_PER_REQUEST',
+      TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+    });
+    expect(tables.SnapshotTable?.Properties).toMatchObject({
       TableName: 'livegate-test-snapshots',
       BillingMode: 'PAY_PER_REQUEST',
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
@@ -110,7 +148,7 @@ describe('packaged CloudFormation template', () => {
   });
 
   test('no secret value is in the template or the function environments', () => {
-    const secretValues = [DEMO_CREDENTIALS.tencent.secretKey, DEMO_CREDENTIALS.volc.secretAccessKey];
+    const secretValues = [DEMO_CREDENTIALS.tencent.secretKey, DEMO_CREDENTIALS.volc.secretAccessKey, ...demoCallbackSecrets()];
     for (const value of secretValues) expect(service.templateText).not.toContain(value);
     for (const [, fn] of functions()) {
       const names = Object.keys(fn.Properties.Environment?.Variables ?? {});
@@ -119,11 +157,12 @@ describe('packaged CloudFormation template', () => {
   });
 
   test('bundles carry no local demo secret', () => {
-    for (const zip of ['groupOnlineCount', 'groupMembers', 'groupAdmins', 'roomOnlineUsers', 'notFound', 'snapshot', 'groupOnlineCountHistory', 'roomOnlineUsersHistory']) {
+    const zips = functions().map(([name]) => name.replace(/LambdaFunction$/, '')).map((name) => `${name[0]?.toLowerCase()}${name.slice(1)}`);
+    expect(zips).toHaveLength(15);
+    for (const zip of zips) {
       const text = execFileSync('unzip', ['-p', path.join(service.dir, `${zip}.zip`)], { maxBuffer: 64 * 1024 * 1024 }).toString('utf8');
       expect(text.length).toBeGreaterThan(1000);
-      expect(text).not.toContain(DEMO_CREDENTIALS.tencent.secretKey);
-      expect(text).not.toContain(DEMO_CREDENTIALS.volc.secretAccessKey);
+      for (const secret of [DEMO_CREDENTIALS.tencent.secretKey, DEMO_CREDENTIALS.volc.secretAccessKey, ...demoCallbackSecrets()]) expect(text).not.toContain(secret);
     }
   });
 });

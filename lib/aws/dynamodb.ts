@@ -1,0 +1,11 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+// One DynamoDB client per container, whichever tables it serves. The SDK honours
+// AWS_ENDPOINT_URL_DYNAMODB, which is how local runs and tests reach dynalite.
+let shared: DynamoDBDocumentClient | undefined;
+
+export const documentClient = (): DynamoDBDocumentClient =>
+  (shared ??= DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 4, requestHandler: { connectionTimeout: 1000, requestTimeout: 5000 } }), {
+    marshallOptions: { removeUndefinedValues: true },
+  }));
