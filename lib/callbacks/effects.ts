@@ -4,9 +4,10 @@ import { targetKey } from '../snapshots/targets.ts';
 import type { TrackingRegistry } from '../tracking/registry.ts';
 
 // What a callback does to the registry: start or renew the `callback` source of a target, or end
-// it. Membership events come in bursts (every join and leave of a busy room), so a container
-// renews one target at most every few minutes: the source lasts hours, and a renewal skipped
-// moves its end by minutes at most.
+// it. Membership events come in bursts (every join and leave of a busy room, all written to one
+// registry partition per kind), so a container renews one target at most every few minutes: the
+// source lasts hours, and a renewal skipped moves its end by minutes at most. Starting and ending
+// are always written.
 
 export type CallbackEffect =
   | { action: 'track'; target: Target; renewal: boolean }
@@ -52,5 +53,5 @@ export const applyCallbackEffect = async (
   }
   if (effect.renewal && !renewals.due(key, now)) return;
   await registry.addSource(effect.target, 'callback', now + options.idleMs, now);
-  renewals.record(key, now);
+  if (effect.renewal) renewals.record(key, now);
 };
