@@ -27,9 +27,9 @@ export interface TransportVariant {
 export const SHIPPED_TRANSPORT = 'lib/upstream/transport.ts';
 
 export const TRANSPORTS: TransportVariant[] = [
-  { name: 'fetch (built-in)', file: SHIPPED_TRANSPORT, shipped: true },
+  { name: 'fetch (built-in)', file: 'bench/transports/fetch.ts', shipped: false },
   { name: 'node-fetch v3', file: 'bench/transports/node-fetch.ts', shipped: false },
-  { name: 'node:http + keep-alive agent', file: 'bench/transports/node-http.ts', shipped: false },
+  { name: 'node:http + keep-alive agent', file: SHIPPED_TRANSPORT, shipped: true },
 ];
 
 /** The esbuild options `serverless package` uses (serverless.yml, custom.esbuild), so variant bundles match the shipped ones. */
