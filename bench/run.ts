@@ -80,6 +80,7 @@ try {
     section('cold', [
       `A fresh Node process loads the bundle and answers one event; median of ${coldRuns} processes (interleaved rounds). Floor: a bare handler that returns a constant (${ms(cold.floorMs)}); `
       + `floor + first upstream call: a bare handler that makes one HTTP call to the emulator with the shipped transport, ${shipped.name} (${ms(cold.floorWithCallMs)}). `
+      + 'The functions reach Secrets Manager and DynamoDB over HTTPS (a local TLS front), as in AWS, and the upstream emulator over HTTP. '
       + 'Goals: every bundle under 300 KB minified; load-to-first-answer within 1.5 × floor + the first upstream call.', '',
       table(['function', 'bundle', 'under 300 KB', 'load to first answer', 'of which import', 'vs 1.5 × floor + call', 'goal'], cold.rows.map((row) => {
         const budget = 1.5 * cold.floorMs + upstreamCallMs;
