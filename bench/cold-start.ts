@@ -1,13 +1,14 @@
-import { spawn } from 'node:child_process';
-import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { lambdaContext } from '../support/lambda-events.ts';
 import { median, progress } from './support.ts';
 
 // Cold start: each packaged bundle (the zip `serverless package` makes) loaded by a fresh Node
 // process that answers one event, beside a bare handler (the floor) and a bare handler that
-// makes one HTTP call to the emulator (the floor plus the first upstream call).
+// makes one HTTP call to the emulator with the shipped transport (the floor plus the first
+// upstream call; see transports.ts).
 
 export interface ColdStartRow {
   fn: string;
@@ -17,18 +18,17 @@ export interface ColdStartRow {
   loadMs: number;
 }
 
-// Plain JavaScript, so that no type stripping is measured; lambdaContext comes in as source.
 const RUNNER = `
-const lambdaContext = ${lambdaContext.toString()};
 const started = performance.now();
 const [bundle, eventJson] = process.argv.slice(2);
 const { handler } = await import(bundle);
 const loaded = performance.now();
-const answer = await handler(JSON.parse(eventJson), lambdaContext('bench'));
-process.stdout.write(JSON.stringify({ ms: performance.now() - started, loadMs: loaded - started, status: answer?.statusCode ?? 'ok' }) + '\\n');
+const answer = await handler(JSON.parse(eventJson), { awsRequestId: 'bench', getRemainingTimeInMillis: () => 10000 });
+const cpu = process.cpuUsage();
+process.stdout.write(JSON.stringify({ ms: performance.now() - started, loadMs: loaded - started, cpuMs: (cpu.user + cpu.system) / 1000, status: answer?.statusCode ?? 'ok' }) + '\\n');
 `;
 
-const runOnce = (nodePath: string, runner: string, bundle: string, event: unknown, env: Record<string, string>): Promise<{ wallMs: number; loadMs: number; status: unknown }> =>
+const runOnce = (nodePath: string, runner: string, bundle: string, event: unknown, env: Record<string, string>): Promise<{ wallMs: number; loadMs: number; cpuMs: number; status: unknown }> =>
   new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(nodePath, [runner, bundle, JSON.stringify(event)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -39,49 +39,75 @@ const runOnce = (nodePath: string, runner: string, bundle: string, event: unknow
     child.on('exit', (code) => {
       const line = out.split('\n').find((text) => text.startsWith('{"ms"'));
       if (code !== 0 || !line) return reject(new Error(`cold start of ${bundle} failed (${code}): ${err.slice(0, 400)}`));
-      const reported = JSON.parse(line) as { loadMs: number; status: unknown };
-      resolve({ wallMs: performance.now() - started, loadMs: reported.loadMs, status: reported.status });
+      const reported = JSON.parse(line) as { loadMs: number; cpuMs: number; status: unknown };
+      resolve({ wallMs: performance.now() - started, loadMs: reported.loadMs, cpuMs: reported.cpuMs, status: reported.status });
     });
   });
 
-export const floorBundles = async (dir: string, emulatorUrl: string): Promise<{ bare: string; withCall: string }> => {
-  const bareSource = path.join(dir, 'bare.mjs');
-  writeFileSync(bareSource, "export const handler = async () => ({ statusCode: 200, body: '{}' });\n");
-  const callSource = path.join(dir, 'bare-call.mjs');
-  writeFileSync(callSource, `export const handler = async () => { const r = await fetch(${JSON.stringify(`${emulatorUrl}/_emulator/health`)}); return { statusCode: r.status, body: await r.text() }; };\n`);
-  for (const file of [bareSource, callSource]) {
-    await build({ entryPoints: [file], outfile: file.replace('.mjs', '.min.mjs'), bundle: true, minify: true, format: 'esm', platform: 'node', target: 'node22' });
+export const packageBundles = (): string => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'livegate-bench-package-'));
+  progress('packaging the functions with serverless package ...');
+  execFileSync(process.execPath, [
+    'node_modules/osls/bin/serverless.js', 'package', '--stage', 'bench', '--package', dir,
+    '--param=tencentSecretArn=arn:aws:secretsmanager:us-east-1:123456789012:secret:livegate/tencent-AbCdEf',
+    '--param=volcSecretArn=arn:aws:secretsmanager:us-east-1:123456789012:secret:livegate/volcengine-AbCdEf',
+  ], { env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', LIVEGATE_BUILD_DIR: `.esbuild-bench-${process.pid}` }, stdio: 'pipe' });
+  const unpacked = path.join(dir, 'unpacked');
+  for (const zip of readdirSync(dir).filter((file) => file.endsWith('.zip'))) {
+    const target = path.join(unpacked, zip.replace(/\.zip$/, ''));
+    mkdirSync(target, { recursive: true });
+    execFileSync('unzip', ['-q', '-o', path.join(dir, zip), '-d', target]);
   }
-  return { bare: bareSource.replace('.mjs', '.min.mjs'), withCall: callSource.replace('.mjs', '.min.mjs') };
+  return unpacked;
+};
+
+/** The floor: a bare handler that answers with a constant. */
+export const bareFloorBundle = async (dir: string): Promise<string> => {
+  const source = path.join(dir, 'bare.mjs');
+  writeFileSync(source, "export const handler = async () => ({ statusCode: 200, body: '{}' });\n");
+  const outfile = source.replace('.mjs', '.min.mjs');
+  await build({ entryPoints: [source], outfile, bundle: true, minify: true, format: 'esm', platform: 'node', target: 'node22' });
+  return outfile;
+};
+
+/**
+ * Each bundle answers one event in a fresh process, `runs` times; the runs are interleaved
+ * (one of each bundle per round) so a noisy neighbour slows every bundle alike. Medians by key:
+ * wall time (spawn to answer), of which importing the bundle, and the process's CPU time (user +
+ * system, all threads, from its start to the answer), which waiting for a busy machine's cores
+ * does not inflate.
+ */
+export const measureColdStarts = async (
+  entries: Array<{ key: string; bundle: string; event: unknown }>, env: Record<string, string>, runs: number,
+): Promise<Map<string, { wallMs: number; loadMs: number; cpuMs: number }>> => {
+  const runner = path.join(mkdtempSync(path.join(tmpdir(), 'livegate-bench-runner-')), 'runner.mjs');
+  writeFileSync(runner, RUNNER);
+  const times = new Map(entries.map(({ key }) => [key, { wall: [] as number[], load: [] as number[], cpu: [] as number[] }]));
+  for (let i = 0; i < runs; i += 1) {
+    for (const { key, bundle, event } of entries) {
+      const run = await runOnce(process.execPath, runner, bundle, event, env);
+      times.get(key)!.wall.push(run.wallMs);
+      times.get(key)!.load.push(run.loadMs);
+      times.get(key)!.cpu.push(run.cpuMs);
+    }
+  }
+  return new Map([...times].map(([key, { wall, load, cpu }]) => [key, { wallMs: median(wall), loadMs: median(load), cpuMs: median(cpu) }]));
 };
 
 export const coldStarts = async (
   functions: Array<{ fn: string; event: unknown }>, unpacked: string, floors: { bare: string; withCall: string }, env: Record<string, string>, runs: number,
 ): Promise<{ rows: ColdStartRow[]; floorMs: number; floorWithCallMs: number }> => {
-  const runner = path.join(unpacked, 'runner.mjs');
-  writeFileSync(runner, RUNNER);
-  const nodePath = process.execPath;
-  const measure = async (bundle: string, event: unknown) => {
-    const times: number[] = [];
-    const loads: number[] = [];
-    for (let i = 0; i < runs; i += 1) {
-      const run = await runOnce(nodePath, runner, bundle, event, env);
-      times.push(run.wallMs);
-      loads.push(run.loadMs);
-    }
-    return { wallMs: median(times), loadMs: median(loads) };
-  };
-  progress(`cold starts: ${runs} fresh processes per function ...`);
-  const floorMs = (await measure(floors.bare, {})).wallMs;
-  const floorWithCallMs = (await measure(floors.withCall, {})).wallMs;
-  const rows: ColdStartRow[] = [];
+  const entries: Array<{ key: string; bundle: string; event: unknown }> = [{ key: 'floor', bundle: floors.bare, event: {} }, { key: 'floor+call', bundle: floors.withCall, event: {} }];
   for (const { fn, event } of functions) {
     const dir = path.join(unpacked, fn, 'handlers');
     const file = readdirSync(dir).find((name) => name.endsWith('.mjs')) as string;
-    const bundle = path.join(dir, file);
-    const measured = await measure(bundle, event);
-    rows.push({ fn, bytes: statSync(bundle).size, medianMs: measured.wallMs, loadMs: measured.loadMs });
-    progress(`  ${fn}: done`);
+    entries.push({ key: fn, bundle: path.join(dir, file), event });
   }
-  return { rows, floorMs, floorWithCallMs };
+  progress(`cold starts: ${runs} rounds of ${entries.length} fresh processes (interleaved) ...`);
+  const measured = await measureColdStarts(entries, env, runs);
+  const rows = functions.map(({ fn }) => {
+    const { wallMs, loadMs } = measured.get(fn)!;
+    return { fn, bytes: statSync(entries.find((entry) => entry.key === fn)!.bundle).size, medianMs: wallMs, loadMs };
+  });
+  return { rows, floorMs: measured.get('floor')!.wallMs, floorWithCallMs: measured.get('floor+call')!.wallMs };
 };

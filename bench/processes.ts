@@ -1,4 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 
 // The emulator and dynalite run in processes of their own during benchmarks, so the code being
 // measured has its process (and a core) to itself.
@@ -36,4 +42,46 @@ export const startDynaliteProcess = async (port: number): Promise<Background> =>
   const url = `http://127.0.0.1:${port}`;
   await waitFor(url);
   return { url, stop: () => child.kill('SIGTERM') };
+};
+
+export const control = async (emulatorUrl: string, method: string, path: string, body?: unknown): Promise<any> => {
+  const response = await fetch(`${emulatorUrl}/_emulator${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return response.json();
+};
+
+let certificate: { key: Buffer; cert: Buffer; caFile: string } | undefined;
+const selfSigned = () => {
+  if (certificate) return certificate;
+  const dir = mkdtempSync(path.join(tmpdir(), 'livegate-bench-tls-'));
+  const keyFile = path.join(dir, 'key.pem');
+  const caFile = path.join(dir, 'cert.pem');
+  execFileSync('openssl', [
+    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile, '-out', caFile,
+    '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
+  ], { stdio: 'ignore' });
+  certificate = { key: readFileSync(keyFile), cert: readFileSync(caFile), caFile };
+  return certificate;
+};
+
+/**
+ * An HTTPS front for a local HTTP service (one throwaway self-signed certificate, trusted by
+ * the child processes through NODE_EXTRA_CA_CERTS=caFile). In AWS the SDK reaches Secrets
+ * Manager and DynamoDB over HTTPS; over plain HTTP it takes another code path (a dynamic import
+ * of node:http, which in Node 22 also loads undici and web streams), and a cold start measured
+ * that way would pay for code a deployed function never loads.
+ */
+export const startTlsFront = async (targetUrl: string): Promise<Background & { caFile: string }> => {
+  const { key, cert, caFile } = selfSigned();
+  const target = new URL(targetUrl);
+  const server = https.createServer({ key, cert }, (req, res) => {
+    const forward = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    forward.on('error', () => { res.writeHead(502).end(); });
+    req.pipe(forward);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, caFile, stop: () => { server.close(); server.closeAllConnections(); } };
 };

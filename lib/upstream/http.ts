@@ -2,13 +2,14 @@ import { UpstreamFailure } from './failure.ts';
 import type { RateGate } from './rate-gate.ts';
 import type { Deadline } from '../deadline.ts';
 import type { Provider } from './failure.ts';
+import { type ResponseHeaders, transport } from './transport.ts';
 
-// Node's built-in fetch keeps connections alive per origin, so a warm Lambda reuses its TLS
-// sessions to the upstream; nothing to configure.
+// Every upstream call goes through `transport` (transport.ts: which one, and why, is in
+// bench/ANALYSIS.md). Here: the attempt's timeout, and errors turned into failure kinds.
 
 export interface RawResponse {
   status: number;
-  headers: Headers;
+  headers: ResponseHeaders;
   text: string;
 }
 
@@ -17,17 +18,39 @@ const networkCode = (error: unknown): string => {
   return cause?.code ?? (error as { code?: string }).code ?? 'NETWORK_ERROR';
 };
 
+// Without touching the global `Headers`: in Node that getter loads undici, which a transport
+// built on node:http never needs.
+const headerRecord = (headers: RequestInit['headers']): Record<string, string> => {
+  if (headers === undefined || headers === null) return {};
+  if (Array.isArray(headers)) return Object.fromEntries(headers);
+  const iterable = headers as { forEach?: unknown };
+  if (typeof iterable.forEach === 'function') {
+    const record: Record<string, string> = {};
+    (headers as Headers).forEach((value, name) => { record[name] = value; });
+    return record;
+  }
+  return { ...(headers as Record<string, string>) };
+};
+
+/** Upstream requests carry JSON text or nothing; anything else is a programming error, not a network failure. */
+const bodyText = (body: RequestInit['body']): string | undefined => {
+  if (body === undefined || body === null) return undefined;
+  if (typeof body === 'string') return body;
+  throw new TypeError('sendRequest sends text bodies only');
+};
+
 export const sendRequest = async (
   provider: Provider,
   url: string,
   init: RequestInit,
   timeoutMs: number,
 ): Promise<RawResponse> => {
+  const method = init.method ?? 'GET';
+  const headers = headerRecord(init.headers);
+  const body = bodyText(init.body);
   const signal = AbortSignal.timeout(Math.max(1, Math.floor(timeoutMs)));
   try {
-    const response = await fetch(url, { ...init, signal });
-    const text = await response.text();
-    return { status: response.status, headers: response.headers, text };
+    return await transport(url, { method, headers, body, signal });
   } catch (error) {
     if (signal.aborted) throw new UpstreamFailure('timeout', provider, 'TIMEOUT', `no answer within ${timeoutMs} ms`);
     throw new UpstreamFailure('network', provider, networkCode(error), 'the upstream could not be reached');
