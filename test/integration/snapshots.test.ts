@@ -156,6 +156,38 @@ describe('snapshot run', () => {
   });
 });
 
+describe('tracked targets gone upstream', () => {
+  test('a tracked room that does not exist for 3 ticks in a row, and a tracked group Tencent no longer knows, stop being tracked; configured ones keep their gaps', async () => {
+    await emulator.reset();
+    const goneRoom: Target = { kind: 'room', appId: APP, roomId: 'gone-room' };
+    const configuredRoom: Target = { kind: 'room', appId: APP, roomId: 'configured-gone-room' };
+    const goneGroup: Target = { kind: 'group', groupId: '@TGS#aGONEGROUP' };
+    const liveRoom: Target = { kind: 'room', appId: APP, roomId: 'live-room' };
+    await emulator.putRoom(APP, 'live-room', { visibleUsers: ['a'] });
+    const dependencies = await runDependencies(snapshotProviders(100, 20), { settings: { discovery: false, rooms: [configuredRoom] }, dropAfterTicks: 3 });
+    const now = Date.now();
+    await dependencies.registry.addSource(goneRoom, 'api', null, now);
+    await dependencies.registry.addSource(goneRoom, 'callback', now + 3_600_000, now);
+    await dependencies.registry.addSource(goneGroup, 'callback', now + 3_600_000, now);
+    await dependencies.registry.addSource(liveRoom, 'api', null, now);
+    await atNextWindow(3);
+    const summary = await runSnapshot(dependencies, { index: 0, count: 1 });
+    expect(summary.targets).toEqual({ groups: 1, rooms: 3 });
+    expect(summary.targetsBySource).toEqual({ discovery: 0, config: 1, api: 2, callback: 2 });
+    expect(summary.registry.droppedGone).toEqual({ groups: 1, rooms: 1 });
+    const left = async (kind: 'group' | 'room') => (await dependencies.registry.page(kind, {})).items.map((item) => [item.target, Object.keys(item.sources).sort()]);
+    expect(await left('group')).toEqual([]);
+    expect(await left('room')).toEqual([[configuredRoom, ['config']], [liveRoom, ['api']]]);
+    // The configured room is sampled on: a room that does not exist has nobody in it.
+    expect((await recordsOf(configuredRoom, Date.now() - 10_000, Date.now())).length).toBeGreaterThanOrEqual(3);
+
+    // The next run samples only what is still tracked.
+    await atNextWindow(3);
+    const next = await runSnapshot(dependencies, { index: 0, count: 1 });
+    expect(next.targets).toEqual({ groups: 0, rooms: 2 });
+  });
+});
+
 describe('group discovery', () => {
   test('when discovery fails, the groups the last discovery put in the registry are sampled, and the summary says so', async () => {
     await emulator.reset();
