@@ -190,6 +190,8 @@ describe('POST /v1/callbacks/volcengine', () => {
   });
 });
 
+// Runs other tests count must not sample what these callbacks tracked.
 afterAll(async () => {
+  await tencentCallback({ command: 'Group.CallbackAfterGroupDestroyed', body: { GroupId: '@TGS#aCBCREATED', Type: 'AVChatRoom' } });
   await emulator.clearFaults();
 });

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { callApi, emulator, upstreamCalls } from '../support/http.ts';
+import { callApi, emulator, untrackAllByApi, upstreamCalls } from '../support/http.ts';
 
 // Generated hostile requests against every endpoint. Whatever arrives, the answer is a correct
 // answer or a 4xx contract error, never a 5xx; input the contract calls invalid never reaches
@@ -13,6 +13,12 @@ const ROUTES = [
   (id: string) => ({ method: 'GET', path: `/v1/rooms/${id}/online-users` }),
   (id: string) => ({ method: 'GET', path: `/v1/groups/${id}/online-count/history` }),
   (id: string) => ({ method: 'GET', path: `/v1/rooms/${id}/online-users/history` }),
+  (id: string) => ({ method: 'PUT', path: `/v1/groups/${id}/tracking` }),
+  (id: string) => ({ method: 'DELETE', path: `/v1/rooms/${id}/tracking` }),
+  (id: string) => ({ method: 'PUT', path: `/v1/rooms/${id}/tracking` }),
+  (_id: string) => ({ method: 'GET', path: '/v1/tracking' }),
+  (_id: string) => ({ method: 'POST', path: '/v1/callbacks/tencent' }),
+  (_id: string) => ({ method: 'POST', path: '/v1/callbacks/volcengine' }),
 ];
 
 const hostileStrings = fc.oneof(
@@ -32,7 +38,7 @@ const segment = fc.oneof(
 ).filter((text) => text.length > 0);
 
 const queryPart = fc.tuple(
-  fc.oneof(fc.constantFrom('limit', 'offset', 'fields', 'roles', 'customFields', 'appId', 'from', 'to', 'cursor', '__proto__', 'constructor'), hostileStrings),
+  fc.oneof(fc.constantFrom('limit', 'offset', 'fields', 'roles', 'customFields', 'appId', 'from', 'to', 'cursor', 'kind', 'Sign', 'RequestTime', 'SdkAppid', 'CallbackCommand', '__proto__', 'constructor'), hostileStrings),
   hostileStrings,
 ).map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`);
 
@@ -44,6 +50,14 @@ const body = fc.oneof(
   fc.record({ action: hostileStrings, accounts: fc.array(fc.oneof(hostileStrings, fc.integer(), fc.constant(null)), { maxLength: 8 }) }).map((value) => JSON.stringify(value)),
   fc.constant('{"action":"set","accounts":["u"],"__proto__":{"polluted":true},"constructor":{"prototype":{"x":1}}}'),
   fc.constant(`{"action":"set","accounts":["${'x'.repeat(70_000)}"]}`),
+  fc.record({ ttlHours: fc.oneof(fc.integer(), fc.double(), hostileStrings, fc.constant(null)) }, { requiredKeys: [] }).map((value) => JSON.stringify(value)),
+  fc.record({
+    EventType: fc.oneof(fc.constantFrom('RoomCreate', 'RoomDestroy', 'UserJoinRoom'), hostileStrings),
+    EventData: fc.oneof(hostileStrings, fc.jsonValue().map((value) => JSON.stringify(value))),
+    EventTime: fc.oneof(fc.date({ noInvalidDate: true }).map((date) => date.toISOString()), hostileStrings),
+    EventId: hostileStrings, AppId: hostileStrings, Version: hostileStrings, Nonce: hostileStrings,
+    Signature: fc.oneof(hostileStrings, fc.stringMatching(/^[0-9a-f]{64}$/)),
+  }, { requiredKeys: [] }).map((value) => JSON.stringify(value)),
   deepJson,
   hostileStrings,
 );
@@ -66,6 +80,11 @@ const expectContractAnswer = (status: number, text: string, label: string) => {
 
 beforeAll(async () => {
   await emulator.putGroup(LIVE, { type: 'AVChatRoom', onlineCount: 3 });
+});
+
+// Generated room IDs can be valid and tracked by a generated PUT: leave the registry as it was.
+afterAll(async () => {
+  await untrackAllByApi();
 });
 
 describe('hostile input, property-based', () => {
@@ -118,6 +137,15 @@ describe('hostile input, property-based', () => {
           invalidAdminBody.map((text) => ({ path: `/v1/groups/${encodeURIComponent(LIVE)}/admins`, init: { method: 'POST', headers: { 'content-type': 'application/json' }, body: text } })),
           invalidRoomId.map((id) => ({ path: `/v1/rooms/${id}/online-users`, init: {} })),
           hostileStrings.filter((text) => !/^[A-Za-z0-9@._-]{1,128}$/.test(text)).map((app) => ({ path: `/v1/rooms/room1/online-users?appId=${encodeURIComponent(app)}`, init: {} })),
+          invalidGroupId.map((id) => ({ path: `/v1/groups/${id}/tracking`, init: { method: 'PUT' } })),
+          fc.oneof(fc.integer({ max: 0 }), fc.integer({ min: 721 }), fc.double({ noInteger: true }), hostileStrings)
+            .map((ttlHours) => ({ path: `/v1/groups/${encodeURIComponent(LIVE)}/tracking`, init: { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ttlHours }) } })),
+          invalidRoomId.map((id) => ({ path: `/v1/rooms/${id}/tracking`, init: { method: 'PUT' } })),
+          fc.oneof(
+            hostileStrings.filter((text) => text !== 'group' && text !== 'room').map((kind) => `kind=${encodeURIComponent(kind)}`),
+            fc.oneof(fc.integer({ max: 0 }), fc.integer({ min: 1001 })).map((limit) => `limit=${limit}`),
+            hostileStrings.map((cursor) => `cursor=${encodeURIComponent(cursor)}`),
+          ).map((search) => ({ path: `/v1/tracking?${search}`, init: {} })),
         ),
         async ({ path, init }) => {
           const answer = await callApi(path, init);

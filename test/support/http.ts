@@ -79,3 +79,20 @@ export const expectContractError = (answer: ApiAnswer, status: number, code: str
   expect(answer.body.error.requestId).toBe(answer.headers.get('x-request-id'));
   return answer.body.error;
 };
+
+/** Ends the `api` tracking source of every tracked target, so runs other tests count see none of them. */
+export const untrackAllByApi = async (): Promise<void> => {
+  let cursor: string | null = null;
+  const targets: Array<{ kind: string; groupId?: string; roomId?: string; appId?: string; sources: string[] }> = [];
+  do {
+    const answer: ApiAnswer = await callApi(`/v1/tracking?limit=1000${cursor ? `&cursor=${cursor}` : ''}`);
+    targets.push(...answer.body.targets);
+    cursor = answer.body.nextCursor;
+  } while (cursor);
+  for (const target of targets.filter((tracked) => tracked.sources.includes('api'))) {
+    const path = target.kind === 'group'
+      ? `/v1/groups/${encodeURIComponent(target.groupId as string)}/tracking`
+      : `/v1/rooms/${encodeURIComponent(target.roomId as string)}/tracking?appId=${encodeURIComponent(target.appId as string)}`;
+    await callApi(path, { method: 'DELETE' });
+  }
+};
