@@ -1,3 +1,4 @@
+import type { CallbackSender } from './callbacks.ts';
 import type { EmulatorCredentials } from './credentials.ts';
 import type { EmulatorState } from './state.ts';
 import type { Traffic } from './traffic.ts';
@@ -5,6 +6,8 @@ import type { Traffic } from './traffic.ts';
 export interface EmulatorLimits {
   tencentPerSecond: number;
   volcPerSecond: number;
+  /** SendBroadcast calls per second per AppId (Volcengine: 500). */
+  volcBroadcastPerSecond: number;
 }
 
 /**
@@ -17,4 +20,5 @@ export interface EmulatorContext {
   clock: () => number;
   limits: EmulatorLimits;
   credentials: EmulatorCredentials;
+  callbacks: CallbackSender;
 }

@@ -1,5 +1,6 @@
 import { type IncomingMessage, type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CallbackSender, type CallbackTargets, callbackTargetsFromEnv } from './callbacks.ts';
 import type { EmulatorContext, EmulatorLimits } from './context.ts';
 import { serveControl } from './control.ts';
 import { type EmulatorCredentials, credentialsFromEnv } from './credentials.ts';
@@ -21,6 +22,11 @@ export interface EmulatorOptions {
   clock?: () => number;
   /** Called for each upstream call, for a request log. */
   onCall?: (line: string) => void;
+  /**
+   * Where the providers' callbacks go. Absent: the environment's EMULATOR_TENCENT_CALLBACK_URL and
+   * EMULATOR_VOLC_CALLBACK_URL; given: only these (an unset URL sends no callback of its provider).
+   */
+  callbacks?: CallbackTargets;
 }
 
 export interface RunningEmulator {
@@ -29,6 +35,7 @@ export interface RunningEmulator {
   state: EmulatorState;
   traffic: Traffic;
   credentials: () => EmulatorCredentials;
+  callbacks: CallbackSender;
   close: () => Promise<void>;
 }
 
@@ -54,12 +61,19 @@ const readBody = (req: IncomingMessage): Promise<Buffer | undefined> =>
 
 export const startEmulator = async (options: EmulatorOptions = {}): Promise<RunningEmulator> => {
   const clock = options.clock ?? Date.now;
+  let credentials = options.credentials ?? credentialsFromEnv();
   const context: EmulatorContext = {
     state: new EmulatorState(),
     traffic: new Traffic(clock),
     clock,
-    limits: { tencentPerSecond: 200, volcPerSecond: 40, ...options.limits },
-    credentials: options.credentials ?? credentialsFromEnv(),
+    limits: { tencentPerSecond: 200, volcPerSecond: 40, volcBroadcastPerSecond: 500, ...options.limits },
+    get credentials() {
+      return credentials;
+    },
+    set credentials(rotated: EmulatorCredentials) {
+      credentials = rotated;
+    },
+    callbacks: new CallbackSender(options.callbacks ?? callbackTargetsFromEnv(), () => credentials, clock),
   };
 
   const server: Server = createServer((req, res) => {
@@ -91,6 +105,7 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Runn
     state: context.state,
     traffic: context.traffic,
     credentials: () => context.credentials,
+    callbacks: context.callbacks,
     close: () => new Promise((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());

@@ -3,29 +3,31 @@ import type { EmulatorContext } from './context.ts';
 import type { EmulatorCredentials } from './credentials.ts';
 import { applyFault } from './fault-injection.ts';
 import { parseJson, send } from './http.ts';
-import { type EmulatedGroup, type EmulatorState, currentOnlineCount } from './state.ts';
+import { type EmulatorState, currentOnlineCount } from './state.ts';
+import { getAdminList, getMembers } from './tencent-avchatroom.ts';
+import {
+  type TencentAnswer, UINT32_MAX, failure, isAnswer, isJsonObject, lookupGroup, nonNegativeInteger, ok, stringArray,
+} from './tencent-common.ts';
+import { sendGroupMsg } from './tencent-messages.ts';
 import { verifyUserSig } from './usersig-verify.ts';
 
-// Tencent Cloud Chat REST APIs as documented in shared/seeds: HTTP 200 always, the outcome in
-// ActionStatus / ErrorCode / ErrorInfo.
-
-export type TencentAnswer = Record<string, unknown>;
+// Tencent Cloud Chat REST APIs as documented in shared/seeds (and, beside them, the live-group
+// APIs of docs/EMULATOR.md): HTTP 200 always, the outcome in ActionStatus / ErrorCode / ErrorInfo.
 
 export const TENCENT_PATHS: Record<string, string> = {
   '/v4/group_open_http_svc/get_online_member_num': 'get_online_member_num',
   '/v4/group_open_http_svc/get_group_member_info': 'get_group_member_info',
   '/v4/group_open_avchatroom_http_svc/modify_admin': 'modify_admin',
   '/v4/group_open_http_svc/get_appid_group_list': 'get_appid_group_list',
+  '/v4/group_open_avchatroom_http_svc/get_admin_list': 'get_admin_list',
+  '/v4/group_open_avchatroom_http_svc/get_members': 'get_members',
+  '/v4/group_open_http_svc/send_group_msg': 'send_group_msg',
 };
-
-export const ok = (fields: Record<string, unknown> = {}): TencentAnswer => ({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0, ...fields });
-export const failure = (errorCode: number, errorInfo: string): TencentAnswer => ({ ActionStatus: 'FAIL', ErrorInfo: errorInfo, ErrorCode: errorCode });
 
 const MAX_ANSWER_BYTES = 1024 * 1024;
 const AVCHATROOM_PROFILE_CAP = 300;
 const MAX_ADMINS = 5;
 const MAX_MEMBER_LIMIT = 6000;
-const UINT32_MAX = 4_294_967_295;
 
 /** Checks the common query parameters and the UserSig; returns a failure, or undefined when all hold. */
 export const checkCommonParameters = (query: URLSearchParams, credentials: EmulatorCredentials['tencent'], nowSeconds: number): TencentAnswer | undefined => {
@@ -46,29 +48,6 @@ export const checkCommonParameters = (query: URLSearchParams, credentials: Emula
   if (identifier !== credentials.adminIdentifier) return failure(60010, 'only the app admin may call REST APIs');
   return undefined;
 };
-
-const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
-/** Tencent's own group ID rules: its generated IDs (@TGS#...) or custom IDs of printable ASCII. */
-export const isWellFormedGroupId = (groupId: string): boolean => {
-  if (groupId.length === 0 || Buffer.byteLength(groupId) > 48 || !PRINTABLE_ASCII.test(groupId)) return false;
-  if (groupId.startsWith('@TGS#')) return /^@TGS#[A-Za-z0-9]+$/.test(groupId);
-  return true;
-};
-
-const lookupGroup = (state: EmulatorState, body: Record<string, unknown>): EmulatedGroup | TencentAnswer => {
-  const groupId = body.GroupId;
-  if (typeof groupId !== 'string' || groupId === '') return failure(10004, 'GroupId is required');
-  if (!isWellFormedGroupId(groupId)) return failure(10015, `invalid group id: ${groupId}`);
-  const group = state.groups.get(groupId);
-  return group ?? failure(10010, 'the group does not exist or has been disbanded');
-};
-
-const isAnswer = (value: EmulatedGroup | TencentAnswer): value is TencentAnswer => 'ActionStatus' in value;
-
-const stringArray = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === 'string');
-
-const nonNegativeInteger = (value: unknown, max: number): boolean =>
-  typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= max;
 
 const MEMBER_INFO_FIELDS = new Set(['Role', 'JoinTime', 'MsgSeq', 'MsgFlag', 'LastSendMsgTime', 'ShutUpUntil', 'NameCard']);
 const ROLES = new Set(['Owner', 'Admin', 'Member']);
@@ -161,6 +140,12 @@ export const handleTencentApi = (api: string, state: EmulatorState, body: Record
       return modifyAdmin(state, body);
     case 'get_appid_group_list':
       return getAppidGroupList(state, body);
+    case 'get_admin_list':
+      return getAdminList(state, body);
+    case 'get_members':
+      return getMembers(state, body);
+    case 'send_group_msg':
+      return sendGroupMsg(state, body, nowMs);
     default:
       return failure(60009, 'unknown API');
   }
@@ -183,6 +168,6 @@ export const serveTencent = async (context: EmulatorContext, api: string, url: U
   const rejected = checkCommonParameters(url.searchParams, context.credentials.tencent, Math.floor(context.clock() / 1000));
   if (rejected) return answer(rejected);
   const parsed = parseJson(body);
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return answer(failure(60003, 'the request body is not a JSON object'));
-  answer(handleTencentApi(api, context.state, parsed as Record<string, unknown>, context.clock()));
+  if (!isJsonObject(parsed)) return answer(failure(60003, 'the request body is not a JSON object'));
+  answer(handleTencentApi(api, context.state, parsed, context.clock()));
 };

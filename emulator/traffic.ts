@@ -40,6 +40,8 @@ class SlidingSecond {
 export class Traffic {
   private readonly stats = new Map<string, ApiStats>();
   private readonly windows = new Map<string, SlidingSecond>();
+  /** Frequency windows that are not an API's own (a limit per AppId, for example); not in the stats. */
+  private readonly keyedWindows = new Map<string, SlidingSecond>();
   private faults: Fault[] = [];
   private readonly clock: () => number;
   private readonly random: () => number;
@@ -70,6 +72,16 @@ export class Traffic {
     const inLastSecond = window.record(this.clock());
     entry.peakPerSecond = Math.max(entry.peakPerSecond, inLastSecond);
     return inLastSecond;
+  }
+
+  /** Records a call under `key` (e.g. `SendBroadcast:<AppId>`) and returns the calls under it in the last second. */
+  recordKeyed(key: string): number {
+    let window = this.keyedWindows.get(key);
+    if (!window) {
+      window = new SlidingSecond();
+      this.keyedWindows.set(key, window);
+    }
+    return window.record(this.clock());
   }
 
   recordRejection(api: string, code: number | string): void {
@@ -105,6 +117,7 @@ export class Traffic {
   reset(): void {
     this.stats.clear();
     this.windows.clear();
+    this.keyedWindows.clear();
     this.faults = [];
   }
 }

@@ -4,28 +4,19 @@ import { type QueryValue, computeSignature, sha256Hex } from '../lib/volc/signer
 import type { EmulatorContext } from './context.ts';
 import type { EmulatorCredentials } from './credentials.ts';
 import { applyFault } from './fault-injection.ts';
-import { send } from './http.ts';
+import { parseJson, send } from './http.ts';
 import type { EmulatorState } from './state.ts';
+import { type VolcAnswer, metadata, volcError } from './volc-answers.ts';
+import { sendBroadcast } from './volc-broadcast.ts';
 
-// Volcengine RTC GetRoomOnlineUsers and the OpenAPI signature check in front of it. Errors are
-// ResponseMetadata.Error {Code, CodeN, Message} with a non-200 HTTP status.
+// Volcengine RTC GetRoomOnlineUsers and SendBroadcast, and the OpenAPI signature check in front
+// of them. Errors are ResponseMetadata.Error {Code, CodeN, Message} with a non-200 HTTP status.
 
-export interface VolcAnswer {
-  status: number;
-  body: Record<string, unknown>;
-}
+/** The emulated operations and their one version each. */
+const OPERATIONS: Record<string, string> = { GetRoomOnlineUsers: '2023-08-01', SendBroadcast: '2023-07-20' };
 
 const MAX_SKEW_MS = 15 * 60 * 1000;
 const INVISIBLE_LIST_CAP = 10_000;
-
-const metadata = (requestId: string, action: string, version: string) => ({
-  RequestId: requestId, Action: action, Version: version, Service: 'rtc', Region: 'cn-north-1',
-});
-
-export const volcError = (status: number, code: string, codeN: number | undefined, message: string, requestId: string, action = '', version = ''): VolcAnswer => ({
-  status,
-  body: { ResponseMetadata: { ...metadata(requestId, action, version), Error: { Code: code, ...(codeN === undefined ? {} : { CodeN: codeN }), Message: message } } },
-});
 
 const throttled = (requestId: string, action: string, version: string): VolcAnswer =>
   volcError(429, 'FlowLimitExceeded', 100018, 'Request was denied due to request throttling.', requestId, action, version);
@@ -145,12 +136,17 @@ export const serveVolc = async (context: EmulatorContext, req: IncomingMessage, 
     send(res, status, payload);
   };
   const inLastSecond = traffic.recordCall(api);
+  // SendBroadcast has a limit of its own, per AppId (from the body); every other call the API's.
+  const isBroadcast = action === 'SendBroadcast';
+  const inLastSecondForApp = isBroadcast ? traffic.recordKeyed(`SendBroadcast:${broadcastAppId(body)}`) : 0;
   if (await applyFault(traffic, 'volc', api, res, (code) => answer(volcFaultAnswer(code, requestId, action, version)))) return;
-  if (inLastSecond > context.limits.volcPerSecond) return answer(throttled(requestId, action, version));
+  if (isBroadcast ? inLastSecondForApp > context.limits.volcBroadcastPerSecond : inLastSecond > context.limits.volcPerSecond) {
+    return answer(throttled(requestId, action, version));
+  }
   if (!action || !version) {
     return answer(volcError(400, 'MissingParameter', 100002, `The request is missing ${action ? 'Version' : 'Action'} parameter.`, requestId, action, version));
   }
-  if (action !== 'GetRoomOnlineUsers' || version !== '2023-08-01') {
+  if (!Object.hasOwn(OPERATIONS, action) || OPERATIONS[action] !== version) {
     return answer(volcError(404, 'InvalidActionOrVersion', 100008, `Could not find operation ${action} for version ${version}.`, requestId, action, version));
   }
   const { volc: credentials } = context.credentials;
@@ -159,5 +155,13 @@ export const serveVolc = async (context: EmulatorContext, req: IncomingMessage, 
     credentials, context.clock(), requestId,
   );
   if (signatureProblem) return answer(signatureProblem);
-  answer(getRoomOnlineUsers(context.state, url.searchParams, new Set([credentials.rtcAppId]), requestId));
+  const knownAppIds = new Set([credentials.rtcAppId]);
+  if (isBroadcast) return answer(sendBroadcast(context.state, body, knownAppIds, { requestId, action, version, nowMs: context.clock() }));
+  answer(getRoomOnlineUsers(context.state, url.searchParams, knownAppIds, requestId));
+};
+
+/** The AppId a SendBroadcast body names, for its frequency limit; '' when there is none to read. */
+const broadcastAppId = (body: Buffer): string => {
+  const parsed = parseJson(body) as { AppId?: unknown } | undefined;
+  return typeof parsed?.AppId === 'string' ? parsed.AppId : '';
 };

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import type { CallbackTargets } from '../emulator/callbacks.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/server.ts';
 import { LOCAL_SECRET_NAMES } from '../support/demo-credentials.ts';
 import { localAwsEnvironment } from '../support/local-aws.ts';
@@ -24,6 +25,8 @@ export interface StackOptions {
   projectRoot?: string;
   /** Test-only: the file local/memory-probe.ts writes the functions' live heaps to on SIGUSR2. */
   memoryProbeFile?: string;
+  /** Where the emulator sends the providers' callbacks; absent: the EMULATOR_*_CALLBACK_URL environment. */
+  emulatorCallbacks?: CallbackTargets;
 }
 
 export interface RunningStack {
@@ -60,7 +63,7 @@ export const LOCAL_TRACKING_TABLE_NAME = 'livegate-local-tracking';
 
 export const startStack = async (options: StackOptions): Promise<RunningStack> => {
   const root = options.projectRoot ?? process.cwd();
-  const emulator = await startEmulator({ port: options.emulatorPort });
+  const emulator = await startEmulator({ port: options.emulatorPort, ...(options.emulatorCallbacks ? { callbacks: options.emulatorCallbacks } : {}) });
   const dynamo = await startDynamo({ port: options.dynamoPort, ...(options.dynamoDataDir ? { dataDir: options.dynamoDataDir } : {}) });
   await ensureTable(dynamo.endpoint, 'snapshot', LOCAL_TABLE_NAME, root);
   await ensureTable(dynamo.endpoint, 'tracking', LOCAL_TRACKING_TABLE_NAME, root);

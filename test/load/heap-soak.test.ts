@@ -40,6 +40,9 @@ test('every read handler, 12,000 calls in one process: the live heap stays level
     }));
   } finally {
     await emulator.setLimits(documentedLimits);
+    // The emulator's windows still hold the soak's last second (well over 40 GetRoomOnlineUsers):
+    // let it pass, or the next test file's first calls are throttled under the documented limits.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
   }
   const result = JSON.parse(output.trim().split('\n').pop() as string) as { heapAfterRound: number[]; failures: string[]; calls: number };
   expect(result.failures).toEqual([]);

@@ -4,8 +4,12 @@ import { DEMO_CREDENTIALS } from '../../support/demo-credentials.ts';
 export const SECRETS_UNDER_TEST = [
   DEMO_CREDENTIALS.tencent.secretKey,
   DEMO_CREDENTIALS.volc.secretAccessKey,
+  DEMO_CREDENTIALS.tencent.callbackToken,
+  DEMO_CREDENTIALS.volc.callbackSecret,
   'rotated-tencent-key-for-the-test',
   'rotated-volc-secret-for-the-test',
   'rotated-mid-run',
   'chosen-by-the-user-for-this-test',
+  'rotated-tencent-callback-token',
+  'rotated-volc-callback-secret',
 ];
