@@ -73,7 +73,7 @@ export const callbackTargetsFromEnv = (env: Record<string, string | undefined> =
 });
 
 export class CallbackSender {
-  private readonly targets: CallbackTargets;
+  private targets: CallbackTargets;
   private readonly credentials: () => EmulatorCredentials;
   private readonly clock: () => number;
   private attempts: CallbackAttempt[] = [];
@@ -83,6 +83,13 @@ export class CallbackSender {
     this.targets = targets;
     this.credentials = credentials;
     this.clock = clock;
+  }
+
+  /** Where callbacks go from now on (`PUT /_emulator/callbacks/targets`); URLs left out stop theirs. */
+  retarget(urls: Pick<CallbackTargets, 'tencentUrl' | 'volcUrl'>): CallbackTargets {
+    const { tencentUrl: _tencent, volcUrl: _volc, ...timing } = this.targets;
+    this.targets = { ...timing, ...urls };
+    return this.targets;
   }
 
   log(): CallbackAttempt[] {

@@ -39,6 +39,12 @@ export const serveControl = async (context: EmulatorContext, req: IncomingMessag
   if (method === 'GET' && path === '/stats') return send(res, 200, traffic.snapshot());
   if (method === 'GET' && path === '/health') return send(res, 200, { ok: true });
   if (method === 'GET' && path === '/callbacks') return send(res, 200, { callbacks: context.callbacks.log() });
+  if (method === 'PUT' && path === '/callbacks/targets') {
+    const urls = parseCallbackTargets(json);
+    if (typeof urls === 'string') return send(res, 400, { error: urls });
+    const targets = context.callbacks.retarget(urls);
+    return send(res, 200, { tencentUrl: targets.tencentUrl ?? null, volcUrl: targets.volcUrl ?? null });
+  }
   if (path === '/faults' && method === 'POST') {
     const fault = parseFault(json);
     if (typeof fault === 'string') return send(res, 400, { error: fault });
@@ -164,4 +170,17 @@ export const serveControl = async (context: EmulatorContext, req: IncomingMessag
     return send(res, 200, context.limits);
   }
   send(res, 404, { error: `no control route ${method} ${url.pathname}` });
+};
+
+/** `{ "tencentUrl"?: "http://...", "volcUrl"?: "http://..." }`; an error message for anything else. */
+const parseCallbackTargets = (json: unknown): { tencentUrl?: string; volcUrl?: string } | string => {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) return 'the targets are a JSON object';
+  const urls: { tencentUrl?: string; volcUrl?: string } = {};
+  for (const [key, value] of Object.entries(json)) {
+    if (key !== 'tencentUrl' && key !== 'volcUrl') return `${key} is not a callback target (tencentUrl, volcUrl)`;
+    if (value === null) continue;
+    if (typeof value !== 'string' || !/^https?:\/\/[^\s]+$/.test(value)) return `${key} must be an http(s) URL or null`;
+    urls[key] = value;
+  }
+  return urls;
 };

@@ -87,6 +87,9 @@ export const emulatorClient = (baseUrl: string | (() => string)) => {
     rotate: (change: CredentialsChange) => control<{ rotated: true }>('PUT', '/credentials', change),
     /** Answers the limits now in force (`{}` reads them). */
     setLimits: (limits: Partial<EmulatorLimits>) => control<EmulatorLimits>('PUT', '/limits', limits),
+    /** Where the emulator sends callbacks from now on; a URL left out (or null) stops that provider's. */
+    setCallbackTargets: (targets: { tencentUrl?: string | null; volcUrl?: string | null }) =>
+      control<{ tencentUrl: string | null; volcUrl: string | null }>('PUT', '/callbacks/targets', targets),
     stats: () => control<EmulatorStats>('GET', '/stats'),
   };
 };
