@@ -38,3 +38,19 @@ export const tryThis = (apiUrl: string): string => {
     `curl -s ${apiUrl}/v1/groups/${g('@TGS#aNOSUCHGROUP')}/online-count    # 404`,
   ].join('\n');
 };
+
+export const WALKTHROUGH_ROOM = 'new-room';
+
+/** Create a room, see it tracked by its callback, watch its history fill, end it, see it untracked. */
+export const trackingWalkthrough = (apiUrl: string, emulatorUrl: string, appId: string): string => {
+  const room = `${emulatorUrl}/_emulator/volc/apps/${encodeURIComponent(appId)}/rooms/${WALKTHROUGH_ROOM}`;
+  return [
+    `curl -s -X PUT ${room} -d '{"visibleUsers":["host_ivy","guest_jo"]}'      # the room starts`,
+    `curl -s '${apiUrl}/v1/tracking?kind=room'      # ${WALKTHROUGH_ROOM} is tracked, source "callback"`,
+    `curl -s '${apiUrl}/v1/rooms/${WALKTHROUGH_ROOM}/online-users/history'      # its samples, from the next minute on`,
+    `curl -s -X POST ${room}/join -d '{"userId":"late_kim"}'      # a user joins: the tracking expiry moves on`,
+    `curl -s -X DELETE ${room}      # the room ends`,
+    `curl -s '${apiUrl}/v1/tracking?kind=room'      # ${WALKTHROUGH_ROOM} is no longer tracked`,
+    `curl -s -X PUT ${apiUrl}/v1/groups/${encodeURIComponent(DEMO_GROUPS.public)}/tracking      # 403: only live-stream groups can be tracked`,
+  ].join('\n');
+};

@@ -1,4 +1,4 @@
-import { DEMO_GROUPS, DEMO_ROOMS, seedDemoData, tryThis } from './demo.ts';
+import { DEMO_GROUPS, DEMO_ROOMS, seedDemoData, trackingWalkthrough, tryThis } from './demo.ts';
 import { startStack } from './stack.ts';
 
 // `npm start`: the emulator with demo rooms and the API on localhost, until Ctrl-C or SIGTERM.
@@ -15,15 +15,20 @@ const port = (name: string, fallback: number): number => {
 const apiPort = port('PORT', 3000);
 const emulatorPort = port('EMULATOR_PORT', 4010);
 const dynamoPort = port('DYNAMODB_PORT', 4567);
+// Where dynalite keeps the tables (history and tracking) between runs.
+const dataDir = process.env.LIVEGATE_DATA_DIR || '.local-data/dynamodb';
+const apiUrl = `http://127.0.0.1:${apiPort}`;
 
 process.stdout.write(`Starting livegate locally (API :${apiPort}, emulator :${emulatorPort}) ...\n`);
 const stack = await startStack({
   apiPort,
   emulatorPort,
   dynamoPort,
-  dynamoDataDir: '.local-data/dynamodb',
+  dynamoDataDir: dataDir,
   offlineOutput: 'inherit',
   params: { snapshotRoomIds: Object.values(DEMO_ROOMS).join(',') },
+  // The emulator plays the providers' signed callbacks into the local API, as Tencent and Volcengine would.
+  emulatorCallbacks: { tencentUrl: `${apiUrl}/v1/callbacks/tencent`, volcUrl: `${apiUrl}/v1/callbacks/volcengine` },
 });
 await seedDemoData(stack.emulator.url, stack.emulator.credentials().volc.rtcAppId);
 
@@ -31,13 +36,17 @@ process.stdout.write(`
 livegate is running.
   API:        ${stack.apiUrl}      (routes are open locally; in AWS every route needs IAM or JWT auth)
   Emulator:   ${stack.emulator.url}      (Tencent Chat, Volcengine RTC, Secrets Manager; control API under /_emulator)
-  DynamoDB:   ${stack.dynamo.endpoint}      (dynalite; data in .local-data/dynamodb, table ${stack.tableName})
-  Snapshots:  every minute, one sample per live group and demo room every 10 s; history fills in after a minute
+  DynamoDB:   ${stack.dynamo.endpoint}      (dynalite; data in ${dataDir}, tables ${stack.tableName}, ${stack.trackingTableName})
+  Snapshots:  every minute, one sample per tracked group and room every 10 s; history fills in after a minute
+  Callbacks:  the emulator signs Tencent and Volcengine callbacks and sends them to ${stack.apiUrl}/v1/callbacks/...
   Demo:       live groups ${DEMO_GROUPS.live}, ${DEMO_GROUPS.smallLive}, ${DEMO_GROUPS.bigLive}; public group ${DEMO_GROUPS.public}
 
 Try:
 ${tryThis(stack.apiUrl)}
   curl -s ${stack.emulator.url}/_emulator/stats
+
+Watch a room from the moment it starts (the emulator sends Volcengine's RoomCreate callback):
+${trackingWalkthrough(stack.apiUrl, stack.emulator.url, stack.emulator.credentials().volc.rtcAppId)}
 
 Ctrl-C stops everything.
 `);

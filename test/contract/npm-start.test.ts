@@ -1,4 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { WALKTHROUGH_ROOM } from '../../local/demo.ts';
 import { LOCAL_SECRET_NAMES } from '../../support/demo-credentials.ts';
 import { freeApiPort } from '../../support/ports.ts';
 
@@ -20,26 +24,58 @@ const waitForOutput = (child: ChildProcess, text: string, timeoutMs: number, out
     });
   });
 
+/** The `curl` line of the output that mentions `marker`, run as a user would paste it. */
+const runPrinted = async (text: string, marker: string): Promise<{ status: number; body: any }> => {
+  const line = text.split('\n').find((candidate) => candidate.includes('curl') && candidate.includes(marker));
+  if (!line) throw new Error(`no printed curl line with ${marker}`);
+  const command = line.replace(/\s+#.*$/, '').trim();
+  const method = /-X (\w+)/.exec(command)?.[1] ?? 'GET';
+  const url = /(http:\/\/[^\s']+)/.exec(command)?.[1] as string;
+  const data = /-d '([^']*)'/.exec(command)?.[1];
+  const response = await fetch(url, { method, ...(data === undefined ? {} : { body: data, headers: { 'content-type': 'application/json' } }) });
+  const body = await response.text();
+  try {
+    return { status: response.status, body: JSON.parse(body) };
+  } catch {
+    return { status: response.status, body };
+  }
+};
+
 describe('npm start', () => {
   let child: ChildProcess | undefined;
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'livegate-npm-start-'));
   afterAll(() => {
     if (child?.exitCode === null && child.pid) process.kill(-child.pid, 'SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
-  test('runs the stack on the given ports with the given credentials, prints what to try, and stops on SIGTERM', async () => {
-    const apiPort = await freeApiPort();
-    const emulatorPort = await freeApiPort();
-    const dynamoPort = await freeApiPort();
-    const output = { text: '' };
+  const start = async (ports: { apiPort: number; emulatorPort: number; dynamoPort: number }, output: { text: string }) => {
     child = spawn(process.execPath, ['local/start.ts'], {
       cwd: process.cwd(),
-      env: { ...process.env, PORT: String(apiPort), EMULATOR_PORT: String(emulatorPort), DYNAMODB_PORT: String(dynamoPort), TENCENT_SECRET_KEY: 'chosen-by-the-user-for-this-test', VOLC_RTC_APP_ID: 'user-app' },
+      env: {
+        ...process.env, PORT: String(ports.apiPort), EMULATOR_PORT: String(ports.emulatorPort), DYNAMODB_PORT: String(ports.dynamoPort), LIVEGATE_DATA_DIR: dataDir,
+        TENCENT_SECRET_KEY: 'chosen-by-the-user-for-this-test', VOLC_RTC_APP_ID: 'user-app',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
     child.stdout?.on('data', (chunk: Buffer) => { output.text += chunk.toString(); });
     child.stderr?.on('data', (chunk: Buffer) => { output.text += chunk.toString(); });
     await waitForOutput(child, 'Ctrl-C stops everything', 90_000, output);
+  };
+
+  const stop = async () => {
+    const exited = new Promise<number | null>((resolve) => child?.once('exit', resolve));
+    process.kill(child?.pid as number, 'SIGTERM');
+    expect(await exited).toBe(0);
+  };
+
+  test('runs the stack on the given ports with the given credentials, prints what to try, and stops on SIGTERM', async () => {
+    const apiPort = await freeApiPort();
+    const emulatorPort = await freeApiPort();
+    const dynamoPort = await freeApiPort();
+    const output = { text: '' };
+    await start({ apiPort, emulatorPort, dynamoPort }, output);
 
     for (const route of ['/online-count', '/members?limit', '/admins', '/v1/rooms/demo-room-1/online-users']) {
       expect(output.text).toContain(route);
@@ -60,10 +96,24 @@ describe('npm start', () => {
     })).json()) as { SecretString: string };
     expect(JSON.parse(secret.SecretString).secretKey).toBe('chosen-by-the-user-for-this-test');
 
-    const exited = new Promise<number | null>((resolve) => child?.once('exit', resolve));
-    process.kill(child.pid as number, 'SIGTERM');
-    expect(await exited).toBe(0);
+    // The printed walk-through: a room created in the emulator is tracked by its callback, and untracked when it ends.
+    const tracked = async () => ((await (await fetch(`http://127.0.0.1:${apiPort}/v1/tracking?kind=room&limit=1000`)).json()) as { targets: any[] }).targets;
+    expect((await runPrinted(output.text, '-X PUT http://127.0.0.1:' + emulatorPort)).status).toBe(200);
+    expect((await tracked()).find((target) => target.roomId === WALKTHROUGH_ROOM)).toMatchObject({ appId: 'user-app', sources: ['callback'] });
+    const before = (await tracked()).find((target) => target.roomId === WALKTHROUGH_ROOM);
+    expect((await runPrinted(output.text, '/join')).status).toBe(200);
+    expect(Date.parse((await tracked()).find((target) => target.roomId === WALKTHROUGH_ROOM).expiresAt)).toBeGreaterThanOrEqual(Date.parse(before.expiresAt));
+    expect((await runPrinted(output.text, '-X DELETE')).status).toBe(200);
+    expect((await tracked()).some((target) => target.roomId === WALKTHROUGH_ROOM)).toBe(false);
+    expect((await runPrinted(output.text, '/tracking      # 403')).status).toBe(403);
+
+    // Tracking is in DynamoDB: it outlives a restart of the whole stack.
+    expect((await fetch(`http://127.0.0.1:${apiPort}/v1/rooms/kept-room/tracking`, { method: 'PUT' })).status).toBe(200);
+    await stop();
     await expect(fetch(`http://127.0.0.1:${apiPort}/v1/rooms/x/online-users`)).rejects.toThrow();
     await expect(fetch(`http://127.0.0.1:${emulatorPort}/_emulator/health`)).rejects.toThrow();
+    await start({ apiPort, emulatorPort, dynamoPort }, { text: '' });
+    expect((await tracked()).find((target) => target.roomId === 'kept-room')).toMatchObject({ appId: 'user-app', sources: ['api'] });
+    await stop();
   });
 });
