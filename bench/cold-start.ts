@@ -1,8 +1,9 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
+import { lambdaContext } from '../support/lambda-events.ts';
 import { median, progress } from './support.ts';
 
 // Cold start: each packaged bundle (the zip `serverless package` makes) loaded by a fresh Node
@@ -18,12 +19,14 @@ export interface ColdStartRow {
   loadMs: number;
 }
 
+// Plain JavaScript, so that no type stripping is measured; lambdaContext comes in as source.
 const RUNNER = `
+const lambdaContext = ${lambdaContext.toString()};
 const started = performance.now();
 const [bundle, eventJson] = process.argv.slice(2);
 const { handler } = await import(bundle);
 const loaded = performance.now();
-const answer = await handler(JSON.parse(eventJson), { awsRequestId: 'bench', getRemainingTimeInMillis: () => 10000 });
+const answer = await handler(JSON.parse(eventJson), lambdaContext('bench'));
 const cpu = process.cpuUsage();
 process.stdout.write(JSON.stringify({ ms: performance.now() - started, loadMs: loaded - started, cpuMs: (cpu.user + cpu.system) / 1000, status: answer?.statusCode ?? 'ok' }) + '\\n');
 `;
@@ -43,23 +46,6 @@ const runOnce = (nodePath: string, runner: string, bundle: string, event: unknow
       resolve({ wallMs: performance.now() - started, loadMs: reported.loadMs, cpuMs: reported.cpuMs, status: reported.status });
     });
   });
-
-export const packageBundles = (): string => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'livegate-bench-package-'));
-  progress('packaging the functions with serverless package ...');
-  execFileSync(process.execPath, [
-    'node_modules/osls/bin/serverless.js', 'package', '--stage', 'bench', '--package', dir,
-    '--param=tencentSecretArn=arn:aws:secretsmanager:us-east-1:123456789012:secret:livegate/tencent-AbCdEf',
-    '--param=volcSecretArn=arn:aws:secretsmanager:us-east-1:123456789012:secret:livegate/volcengine-AbCdEf',
-  ], { env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', LIVEGATE_BUILD_DIR: `.esbuild-bench-${process.pid}` }, stdio: 'pipe' });
-  const unpacked = path.join(dir, 'unpacked');
-  for (const zip of readdirSync(dir).filter((file) => file.endsWith('.zip'))) {
-    const target = path.join(unpacked, zip.replace(/\.zip$/, ''));
-    mkdirSync(target, { recursive: true });
-    execFileSync('unzip', ['-q', '-o', path.join(dir, zip), '-d', target]);
-  }
-  return unpacked;
-};
 
 /** The floor: a bare handler that answers with a constant. */
 export const bareFloorBundle = async (dir: string): Promise<string> => {

@@ -44,12 +44,6 @@ export const startDynaliteProcess = async (port: number): Promise<Background> =>
   return { url, stop: () => child.kill('SIGTERM') };
 };
 
-export const control = async (emulatorUrl: string, method: string, path: string, body?: unknown): Promise<any> => {
-  const response = await fetch(`${emulatorUrl}/_emulator${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return response.json();
-};
-
 let certificate: { key: Buffer; cert: Buffer; caFile: string } | undefined;
 const selfSigned = () => {
   if (certificate) return certificate;

@@ -1,12 +1,16 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DEMO_CREDENTIALS as DEFAULT_CREDENTIALS, LOCAL_SECRET_NAMES } from '../support/demo-credentials.ts';
 import { ensureTable } from '../local/dynamodb.ts';
-import { bareFloorBundle, coldStarts, packageBundles } from './cold-start.ts';
+import { DEMO_CREDENTIALS } from '../support/demo-credentials.ts';
+import { emulatorClient } from '../support/emulator-client.ts';
+import { httpEvent } from '../support/lambda-events.ts';
+import { localAwsEnvironment, upstreamEnvironment } from '../support/local-aws.ts';
+import { packageService, unpackFunctions } from '../support/package-service.ts';
+import { freePort } from '../support/ports.ts';
+import { bareFloorBundle, coldStarts } from './cold-start.ts';
 import { memberPull } from './members.ts';
-import { control, startDynaliteProcess, startEmulatorProcess, startTlsFront } from './processes.ts';
+import { startDynaliteProcess, startEmulatorProcess, startTlsFront } from './processes.ts';
 import { snapshotThroughput } from './snapshots.ts';
 import { kb, machine, mb, ms, progress, table, us } from './support.ts';
 import { floorWithCallBundle, TRANSPORTS, transportColdStarts, transportWarm } from './transports.ts';
@@ -17,14 +21,6 @@ import { warmOverhead } from './warm.ts';
 // raises the emulator ceiling by that factor; BENCH_SCALE=1 runs the full-size minute.
 // BENCH_PARTS (default: all) runs some sections only, e.g. BENCH_PARTS=cold,warm,transports;
 // RESULTS.md then keeps the other sections from the last run that had them, and says so.
-
-const freePort = (): Promise<number> => new Promise((resolve) => {
-  const probe = createServer();
-  probe.listen(0, '127.0.0.1', () => {
-    const { port } = probe.address() as { port: number };
-    probe.close(() => resolve(port));
-  });
-});
 
 const scale = Number(process.env.BENCH_SCALE ?? 5);
 const coldRuns = Number(process.env.BENCH_COLD_RUNS ?? 20);
@@ -47,34 +43,34 @@ const dynamo = await startDynaliteProcess(await freePort());
 const secretsFront = await startTlsFront(emulator.url);
 const dynamoFront = await startTlsFront(dynamo.url);
 try {
-  await control(emulator.url, 'PUT', '/limits', { tencentPerSecond: 1_000_000, volcPerSecond: 1_000_000 });
+  const upstreams = emulatorClient(emulator.url);
+  await upstreams.setLimits({ tencentPerSecond: 1_000_000, volcPerSecond: 1_000_000 });
   const live = '@TGS#aBENCHLIVE';
-  await control(emulator.url, 'PUT', `/tencent/groups/${encodeURIComponent(live)}`, { type: 'AVChatRoom', onlineCount: 1234, memberCount: 50 });
-  await control(emulator.url, 'PUT', `/volc/apps/${DEFAULT_CREDENTIALS.volc.rtcAppId}/rooms/bench-room`, { visibleUsers: ['a'], invisibleUsers: ['b'] });
+  await upstreams.putGroup(live, { type: 'AVChatRoom', onlineCount: 1234, memberCount: 50 });
+  await upstreams.putRoom(DEMO_CREDENTIALS.volc.rtcAppId, 'bench-room', { visibleUsers: ['a'], invisibleUsers: ['b'] });
   await ensureTable(dynamo.url, 'snapshot', 'livegate-bench-history', process.cwd());
   await ensureTable(dynamo.url, 'tracking', 'livegate-bench-tracking', process.cwd());
 
   // Cold starts reach Secrets Manager and DynamoDB over HTTPS, as in AWS (see startTlsFront); the upstream calls go to the emulator over HTTP.
   const env = {
-    TENCENT_SECRET_ID: LOCAL_SECRET_NAMES.tencent, TENCENT_BASE_URL: emulator.url, VOLC_SECRET_ID: LOCAL_SECRET_NAMES.volc, VOLC_BASE_URL: emulator.url,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsFront.url, NODE_EXTRA_CA_CERTS: secretsFront.caFile, AWS_ENDPOINT_URL_DYNAMODB: dynamoFront.url, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local',
-    SNAPSHOT_TABLE: 'livegate-bench-history', TRACKING_TABLE: 'livegate-bench-tracking', RTC_APP_ID: DEFAULT_CREDENTIALS.volc.rtcAppId, SNAPSHOT_DISCOVERY: 'off', SNAPSHOT_WINDOW_SECONDS: '1', SNAPSHOT_INTERVAL_SECONDS: '1', LOG_LEVEL: 'warn',
+    ...localAwsEnvironment(secretsFront.url, dynamoFront.url), ...upstreamEnvironment(emulator.url), NODE_EXTRA_CA_CERTS: secretsFront.caFile,
+    SNAPSHOT_TABLE: 'livegate-bench-history', TRACKING_TABLE: 'livegate-bench-tracking', RTC_APP_ID: DEMO_CREDENTIALS.volc.rtcAppId, SNAPSHOT_DISCOVERY: 'off', SNAPSHOT_WINDOW_SECONDS: '1', SNAPSHOT_INTERVAL_SECONDS: '1', LOG_LEVEL: 'warn',
   };
-  const http = (method: string, rawPath: string, extra: Record<string, unknown> = {}) => ({ rawPath, headers: { 'content-type': 'application/json' }, requestContext: { http: { method } }, ...extra });
   const group = `/v1/groups/${encodeURIComponent(live)}`;
   const shipped = TRANSPORTS.find((variant) => variant.shipped)!;
 
   if (runs('cold')) {
-    const unpacked = packageBundles();
+    progress('packaging the functions with serverless package ...');
+    const unpacked = unpackFunctions(packageService({ stage: 'bench' }));
     const floors = { bare: await bareFloorBundle(unpacked), withCall: await floorWithCallBundle(unpacked, emulator.url, shipped) };
     const cold = await coldStarts([
-      { fn: 'groupOnlineCount', event: http('GET', `${group}/online-count`) },
-      { fn: 'groupMembers', event: http('GET', `${group}/members`) },
-      { fn: 'groupAdmins', event: http('POST', `${group}/admins`, { body: '{"action":"set","accounts":["bench"]}' }) },
-      { fn: 'roomOnlineUsers', event: http('GET', '/v1/rooms/bench-room/online-users') },
-      { fn: 'groupOnlineCountHistory', event: http('GET', `${group}/online-count/history`) },
-      { fn: 'roomOnlineUsersHistory', event: http('GET', '/v1/rooms/bench-room/online-users/history') },
-      { fn: 'notFound', event: http('GET', '/nothing') },
+      { fn: 'groupOnlineCount', event: httpEvent('GET', `${group}/online-count`) },
+      { fn: 'groupMembers', event: httpEvent('GET', `${group}/members`) },
+      { fn: 'groupAdmins', event: httpEvent('POST', `${group}/admins`, { body: '{"action":"set","accounts":["bench"]}' }) },
+      { fn: 'roomOnlineUsers', event: httpEvent('GET', '/v1/rooms/bench-room/online-users') },
+      { fn: 'groupOnlineCountHistory', event: httpEvent('GET', `${group}/online-count/history`) },
+      { fn: 'roomOnlineUsersHistory', event: httpEvent('GET', '/v1/rooms/bench-room/online-users/history') },
+      { fn: 'notFound', event: httpEvent('GET', '/nothing') },
       { fn: 'snapshot', event: { shard: 0, shards: 1 } },
     ], unpacked, floors, env, coldRuns);
     const upstreamCallMs = cold.floorWithCallMs - cold.floorMs;
@@ -102,10 +98,10 @@ try {
 
   if (runs('transports')) {
     const upstreamFunctions = [
-      { fn: 'groupOnlineCount', entry: 'handlers/group-online-count.ts', event: http('GET', `${group}/online-count`) },
-      { fn: 'groupMembers', entry: 'handlers/group-members.ts', event: http('GET', `${group}/members`) },
-      { fn: 'groupAdmins', entry: 'handlers/group-admins.ts', event: http('POST', `${group}/admins`, { body: '{"action":"set","accounts":["bench"]}' }) },
-      { fn: 'roomOnlineUsers', entry: 'handlers/room-online-users.ts', event: http('GET', '/v1/rooms/bench-room/online-users') },
+      { fn: 'groupOnlineCount', entry: 'handlers/group-online-count.ts', event: httpEvent('GET', `${group}/online-count`) },
+      { fn: 'groupMembers', entry: 'handlers/group-members.ts', event: httpEvent('GET', `${group}/members`) },
+      { fn: 'groupAdmins', entry: 'handlers/group-admins.ts', event: httpEvent('POST', `${group}/admins`, { body: '{"action":"set","accounts":["bench"]}' }) },
+      { fn: 'roomOnlineUsers', entry: 'handlers/room-online-users.ts', event: httpEvent('GET', '/v1/rooms/bench-room/online-users') },
     ];
     const floorDir = mkdtempSync(path.join(tmpdir(), 'livegate-bench-floor-'));
     const cold = await transportColdStarts(emulator.url, upstreamFunctions, await bareFloorBundle(floorDir), env, coldRuns);

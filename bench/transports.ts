@@ -1,13 +1,15 @@
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { load as loadYaml } from 'js-yaml';
-import TLSSigAPIv2 from 'tls-sig-api-v2/TLSSigAPIv2.js';
-import { DEMO_CREDENTIALS as DEFAULT_CREDENTIALS, LOCAL_SECRET_NAMES } from '../support/demo-credentials.ts';
+import { generateUserSig } from '../lib/tencent/usersig.ts';
 import type { Transport } from '../lib/upstream/transport.ts';
+import { DEMO_CREDENTIALS } from '../support/demo-credentials.ts';
+import { type HttpHandler, httpEvent, lambdaContext } from '../support/lambda-events.ts';
+import { functionEnvironment } from '../support/local-aws.ts';
+import { tencentRestUrl } from '../support/tencent-rest.ts';
 import { measureColdStarts } from './cold-start.ts';
 import { percentile, progress } from './support.ts';
 
@@ -136,25 +138,22 @@ export const transportColdStarts = async (
  */
 export const transportWarm = async (emulatorUrl: string, groupId: string, iterations: number): Promise<TransportWarmRow[]> => {
   const dir = mkdtempSync(path.join(tmpdir(), 'livegate-bench-transports-warm-'));
-  Object.assign(process.env, {
-    TENCENT_SECRET_ID: LOCAL_SECRET_NAMES.tencent, TENCENT_BASE_URL: emulatorUrl, AWS_ENDPOINT_URL_SECRETS_MANAGER: emulatorUrl,
-    AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', LOG_LEVEL: 'warn',
-  });
-  const { tencent } = DEFAULT_CREDENTIALS;
-  const userSig = new TLSSigAPIv2.Api(tencent.sdkAppId, tencent.secretKey).genUserSig(tencent.adminIdentifier, 86_400);
+  Object.assign(process.env, functionEnvironment(emulatorUrl), { LOG_LEVEL: 'warn' });
+  const { tencent } = DEMO_CREDENTIALS;
+  const userSig = generateUserSig(tencent, 86_400);
   const body = JSON.stringify({ GroupId: groupId });
-  const event = { rawPath: `/v1/groups/${encodeURIComponent(groupId)}/online-count`, headers: {}, requestContext: { http: { method: 'GET' } } };
-  const context = { awsRequestId: 'bench', getRemainingTimeInMillis: () => 10_000 };
+  const event = httpEvent('GET', `/v1/groups/${encodeURIComponent(groupId)}/online-count`);
+  const context = lambdaContext('bench');
 
   const clients: Array<{ variant: TransportVariant; direct: () => Promise<void>; handler: () => Promise<void> }> = [];
   for (const variant of TRANSPORTS) {
     const { transport } = await import(pathToFileURL(path.resolve(variant.file)).href) as { transport: Transport };
     const bundle = await buildWithTransport('handlers/group-online-count.ts', path.join(dir, `${slug(variant.name)}.mjs`), variant);
-    const { handler } = await import(pathToFileURL(bundle).href) as { handler: (e: unknown, c: unknown) => Promise<{ statusCode: number }> };
+    const { handler } = await import(pathToFileURL(bundle).href) as { handler: HttpHandler };
     clients.push({
       variant,
       direct: async () => {
-        const url = `${emulatorUrl}/v4/group_open_http_svc/get_online_member_num?sdkappid=${tencent.sdkAppId}&identifier=${tencent.adminIdentifier}&usersig=${userSig}&random=${randomBytes(4).readUInt32BE(0)}&contenttype=json`;
+        const url = tencentRestUrl(emulatorUrl, '/v4/group_open_http_svc/get_online_member_num', tencent, userSig);
         const answer = await transport(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(5000) });
         if ((JSON.parse(answer.text) as { ErrorCode: number }).ErrorCode !== 0) throw new Error(`upstream error: ${answer.text}`);
       },
