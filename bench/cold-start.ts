@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { lambdaContext } from '../support/lambda-events.ts';
+import { lambdaContext } from '#support/lambda-events.ts';
 import { median, progress } from './support.ts';
 
 // Cold start: each packaged bundle (the zip `serverless package` makes) loaded by a fresh Node
@@ -31,14 +31,24 @@ const cpu = process.cpuUsage();
 process.stdout.write(JSON.stringify({ ms: performance.now() - started, loadMs: loaded - started, cpuMs: (cpu.user + cpu.system) / 1000, status: answer?.statusCode ?? 'ok' }) + '\\n');
 `;
 
-const runOnce = (nodePath: string, runner: string, bundle: string, event: unknown, env: Record<string, string>): Promise<{ wallMs: number; loadMs: number; cpuMs: number; status: unknown }> =>
+const runOnce = (
+  nodePath: string,
+  runner: string,
+  bundle: string,
+  event: unknown,
+  env: Record<string, string>,
+): Promise<{ wallMs: number; loadMs: number; cpuMs: number; status: unknown }> =>
   new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(nodePath, [runner, bundle, JSON.stringify(event)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
-    child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
-    child.stderr.on('data', (chunk: Buffer) => { err += chunk.toString(); });
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      err += chunk.toString();
+    });
     child.on('exit', (code) => {
       const line = out.split('\n').find((text) => text.startsWith('{"ms"'));
       if (code !== 0 || !line) return reject(new Error(`cold start of ${bundle} failed (${code}): ${err.slice(0, 400)}`));
@@ -64,7 +74,9 @@ export const bareFloorBundle = async (dir: string): Promise<string> => {
  * does not inflate.
  */
 export const measureColdStarts = async (
-  entries: Array<{ key: string; bundle: string; event: unknown }>, env: Record<string, string>, runs: number,
+  entries: Array<{ key: string; bundle: string; event: unknown }>,
+  env: Record<string, string>,
+  runs: number,
 ): Promise<Map<string, { wallMs: number; loadMs: number; cpuMs: number }>> => {
   const runner = path.join(mkdtempSync(path.join(tmpdir(), 'livegate-bench-runner-')), 'runner.mjs');
   writeFileSync(runner, RUNNER);
@@ -81,9 +93,16 @@ export const measureColdStarts = async (
 };
 
 export const coldStarts = async (
-  functions: Array<{ fn: string; event: unknown }>, unpacked: string, floors: { bare: string; withCall: string }, env: Record<string, string>, runs: number,
+  functions: Array<{ fn: string; event: unknown }>,
+  unpacked: string,
+  floors: { bare: string; withCall: string },
+  env: Record<string, string>,
+  runs: number,
 ): Promise<{ rows: ColdStartRow[]; floorMs: number; floorWithCallMs: number }> => {
-  const entries: Array<{ key: string; bundle: string; event: unknown }> = [{ key: 'floor', bundle: floors.bare, event: {} }, { key: 'floor+call', bundle: floors.withCall, event: {} }];
+  const entries: Array<{ key: string; bundle: string; event: unknown }> = [
+    { key: 'floor', bundle: floors.bare, event: {} },
+    { key: 'floor+call', bundle: floors.withCall, event: {} },
+  ];
   for (const { fn, event } of functions) {
     const dir = path.join(unpacked, fn, 'handlers');
     const file = readdirSync(dir).find((name) => name.endsWith('.mjs')) as string;

@@ -1,9 +1,9 @@
-import { generateUserSig } from '../lib/tencent/usersig.ts';
-import { DEMO_CREDENTIALS } from '../support/demo-credentials.ts';
-import { emulatorClient } from '../support/emulator-client.ts';
-import { type HttpHandler, httpEvent, lambdaContext } from '../support/lambda-events.ts';
-import { functionEnvironment } from '../support/local-aws.ts';
-import { tencentRestUrl } from '../support/tencent-rest.ts';
+import { generateUserSig } from '#lib/tencent/usersig.ts';
+import { DEMO_CREDENTIALS } from '#support/demo-credentials.ts';
+import { emulatorClient } from '#support/emulator-client.ts';
+import { type HttpHandler, httpEvent, lambdaContext } from '#support/lambda-events.ts';
+import { functionEnvironment } from '#support/local-aws.ts';
+import { tencentRestUrl } from '#support/tencent-rest.ts';
 import { progress } from './support.ts';
 
 // Member pull: every member of a 6,000-member group through the members endpoint, beside
@@ -37,7 +37,13 @@ export const memberPull = async (emulatorUrl: string): Promise<MemberRow[]> => {
   let before = await calls();
   let started = performance.now();
   const whole = await direct(6000, 0);
-  rows.push({ how: 'direct, Limit 6000', ms: performance.now() - started, upstreamCalls: (await calls()) - before, members: whole.MemberList?.length ?? 0, note: `ErrorCode ${whole.ErrorCode} (answer over 1 MB)` });
+  rows.push({
+    how: 'direct, Limit 6000',
+    ms: performance.now() - started,
+    upstreamCalls: (await calls()) - before,
+    members: whole.MemberList?.length ?? 0,
+    note: `ErrorCode ${whole.ErrorCode} (answer over 1 MB)`,
+  });
 
   // The largest page that fits, found by halving, then the whole group in pages of that size.
   let size = 6000;
@@ -46,10 +52,16 @@ export const memberPull = async (emulatorUrl: string): Promise<MemberRow[]> => {
   started = performance.now();
   let pulled = 0;
   for (let offset = 0; offset < 6000; offset += size) pulled += (await direct(size, offset)).MemberList?.length ?? 0;
-  rows.push({ how: `direct, largest page that fits (${size}), sequential`, ms: performance.now() - started, upstreamCalls: (await calls()) - before, members: pulled, note: 'the caller must know the size' });
+  rows.push({
+    how: `direct, largest page that fits (${size}), sequential`,
+    ms: performance.now() - started,
+    upstreamCalls: (await calls()) - before,
+    members: pulled,
+    note: 'the caller must know the size',
+  });
 
   Object.assign(process.env, functionEnvironment(emulatorUrl), { LOG_LEVEL: 'warn' });
-  const handler = (await import('../handlers/group-members.ts')).handler as HttpHandler;
+  const handler = (await import('#handlers/group-members.ts')).handler as HttpHandler;
   const event = httpEvent('GET', `/v1/groups/${encodeURIComponent(GROUP)}/members`, { query: { limit: '6000' } });
   for (const label of ['members endpoint, first request', 'members endpoint, next request (page size learned)']) {
     before = await calls();

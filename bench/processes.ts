@@ -50,10 +50,29 @@ const selfSigned = () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'livegate-bench-tls-'));
   const keyFile = path.join(dir, 'key.pem');
   const caFile = path.join(dir, 'cert.pem');
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile, '-out', caFile,
-    '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-  ], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      keyFile,
+      '-out',
+      caFile,
+      '-days',
+      '2',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
   certificate = { key: readFileSync(keyFile), cert: readFileSync(caFile), caFile };
   return certificate;
 };
@@ -73,9 +92,18 @@ export const startTlsFront = async (targetUrl: string): Promise<Background & { c
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
     });
-    forward.on('error', () => { res.writeHead(502).end(); });
+    forward.on('error', () => {
+      res.writeHead(502).end();
+    });
     req.pipe(forward);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, caFile, stop: () => { server.close(); server.closeAllConnections(); } };
+  return {
+    url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    caFile,
+    stop: () => {
+      server.close();
+      server.closeAllConnections();
+    },
+  };
 };

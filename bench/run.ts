@@ -1,13 +1,13 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ensureTable } from '../local/dynamodb.ts';
-import { DEMO_CREDENTIALS } from '../support/demo-credentials.ts';
-import { emulatorClient } from '../support/emulator-client.ts';
-import { httpEvent } from '../support/lambda-events.ts';
-import { localAwsEnvironment, upstreamEnvironment } from '../support/local-aws.ts';
-import { packageService, unpackFunctions } from '../support/package-service.ts';
-import { freePort } from '../support/ports.ts';
+import { ensureTable } from '#local/dynamodb.ts';
+import { DEMO_CREDENTIALS } from '#support/demo-credentials.ts';
+import { emulatorClient } from '#support/emulator-client.ts';
+import { httpEvent } from '#support/lambda-events.ts';
+import { localAwsEnvironment, upstreamEnvironment } from '#support/local-aws.ts';
+import { packageService, unpackFunctions } from '#support/package-service.ts';
+import { freePort } from '#support/ports.ts';
 import { bareFloorBundle, coldStarts } from './cold-start.ts';
 import { memberPull } from './members.ts';
 import { startDynaliteProcess, startEmulatorProcess, startTlsFront } from './processes.ts';
@@ -27,10 +27,19 @@ const coldRuns = Number(process.env.BENCH_COLD_RUNS ?? 20);
 const warmCalls = Number(process.env.BENCH_WARM_CALLS ?? 10_000);
 const goal = (met: boolean) => (met ? 'met' : '**missed**');
 
-const SECTIONS = { cold: 'Cold start', warm: 'Warm overhead', transports: 'Upstream transports side by side', snapshots: 'Snapshot throughput', members: 'Member pull' } as const;
+const SECTIONS = {
+  cold: 'Cold start',
+  warm: 'Warm overhead',
+  transports: 'Upstream transports side by side',
+  snapshots: 'Snapshot throughput',
+  members: 'Member pull',
+} as const;
 type Part = keyof typeof SECTIONS;
 const allParts = Object.keys(SECTIONS) as Part[];
-const parts = (process.env.BENCH_PARTS ?? allParts.join(',')).split(',').map((part) => part.trim()).filter(Boolean) as Part[];
+const parts = (process.env.BENCH_PARTS ?? allParts.join(','))
+  .split(',')
+  .map((part) => part.trim())
+  .filter(Boolean) as Part[];
 const unknownPart = parts.find((part) => !allParts.includes(part));
 if (unknownPart) throw new Error(`BENCH_PARTS: unknown part ${unknownPart} (known: ${allParts.join(', ')})`);
 const runs = (part: Part) => parts.includes(part);
@@ -53,8 +62,16 @@ try {
 
   // Cold starts reach Secrets Manager and DynamoDB over HTTPS, as in AWS (see startTlsFront); the upstream calls go to the emulator over HTTP.
   const env = {
-    ...localAwsEnvironment(secretsFront.url, dynamoFront.url), ...upstreamEnvironment(emulator.url), NODE_EXTRA_CA_CERTS: secretsFront.caFile,
-    SNAPSHOT_TABLE: 'livegate-bench-history', TRACKING_TABLE: 'livegate-bench-tracking', RTC_APP_ID: DEMO_CREDENTIALS.volc.rtcAppId, SNAPSHOT_DISCOVERY: 'off', SNAPSHOT_WINDOW_SECONDS: '1', SNAPSHOT_INTERVAL_SECONDS: '1', LOG_LEVEL: 'warn',
+    ...localAwsEnvironment(secretsFront.url, dynamoFront.url),
+    ...upstreamEnvironment(emulator.url),
+    NODE_EXTRA_CA_CERTS: secretsFront.caFile,
+    SNAPSHOT_TABLE: 'livegate-bench-history',
+    TRACKING_TABLE: 'livegate-bench-tracking',
+    RTC_APP_ID: DEMO_CREDENTIALS.volc.rtcAppId,
+    SNAPSHOT_DISCOVERY: 'off',
+    SNAPSHOT_WINDOW_SECONDS: '1',
+    SNAPSHOT_INTERVAL_SECONDS: '1',
+    LOG_LEVEL: 'warn',
   };
   const group = `/v1/groups/${encodeURIComponent(live)}`;
   const shipped = TRANSPORTS.find((variant) => variant.shipped)!;
@@ -63,37 +80,71 @@ try {
     progress('packaging the functions with serverless package ...');
     const unpacked = unpackFunctions(packageService({ stage: 'bench' }));
     const floors = { bare: await bareFloorBundle(unpacked), withCall: await floorWithCallBundle(unpacked, emulator.url, shipped) };
-    const cold = await coldStarts([
-      { fn: 'groupOnlineCount', event: httpEvent('GET', `${group}/online-count`) },
-      { fn: 'groupMembers', event: httpEvent('GET', `${group}/members`) },
-      { fn: 'groupAdmins', event: httpEvent('POST', `${group}/admins`, { body: '{"action":"set","accounts":["bench"]}' }) },
-      { fn: 'roomOnlineUsers', event: httpEvent('GET', '/v1/rooms/bench-room/online-users') },
-      { fn: 'groupOnlineCountHistory', event: httpEvent('GET', `${group}/online-count/history`) },
-      { fn: 'roomOnlineUsersHistory', event: httpEvent('GET', '/v1/rooms/bench-room/online-users/history') },
-      { fn: 'notFound', event: httpEvent('GET', '/nothing') },
-      { fn: 'snapshot', event: { shard: 0, shards: 1 } },
-    ], unpacked, floors, env, coldRuns);
+    const cold = await coldStarts(
+      [
+        { fn: 'groupOnlineCount', event: httpEvent('GET', `${group}/online-count`) },
+        { fn: 'groupMembers', event: httpEvent('GET', `${group}/members`) },
+        { fn: 'groupAdmins', event: httpEvent('POST', `${group}/admins`, { body: '{"action":"set","accounts":["bench"]}' }) },
+        { fn: 'roomOnlineUsers', event: httpEvent('GET', '/v1/rooms/bench-room/online-users') },
+        { fn: 'groupOnlineCountHistory', event: httpEvent('GET', `${group}/online-count/history`) },
+        { fn: 'roomOnlineUsersHistory', event: httpEvent('GET', '/v1/rooms/bench-room/online-users/history') },
+        { fn: 'notFound', event: httpEvent('GET', '/nothing') },
+        { fn: 'snapshot', event: { shard: 0, shards: 1 } },
+      ],
+      unpacked,
+      floors,
+      env,
+      coldRuns,
+    );
     const upstreamCallMs = cold.floorWithCallMs - cold.floorMs;
     section('cold', [
-      `A fresh Node process loads the bundle and answers one event; median of ${coldRuns} processes (interleaved rounds). Floor: a bare handler that returns a constant (${ms(cold.floorMs)}); `
-      + `floor + first upstream call: a bare handler that makes one HTTP call to the emulator with the shipped transport, ${shipped.name} (${ms(cold.floorWithCallMs)}). `
-      + 'The functions reach Secrets Manager and DynamoDB over HTTPS (a local TLS front), as in AWS, and the upstream emulator over HTTP. '
-      + 'Goals: every bundle under 300 KB minified; load-to-first-answer within 1.5 × floor + the first upstream call.', '',
-      table(['function', 'bundle', 'under 300 KB', 'load to first answer', 'of which import', 'vs 1.5 × floor + call', 'goal'], cold.rows.map((row) => {
-        const budget = 1.5 * cold.floorMs + upstreamCallMs;
-        return [row.fn, kb(row.bytes), goal(row.bytes < 300 * 1024), ms(row.medianMs), ms(row.loadMs), `${(row.medianMs / budget).toFixed(2)} × (${ms(budget)})`, goal(row.medianMs <= budget)];
-      })), '']);
+      `A fresh Node process loads the bundle and answers one event; median of ${coldRuns} processes (interleaved rounds). Floor: a bare handler that returns a constant (${ms(cold.floorMs)}); ` +
+        `floor + first upstream call: a bare handler that makes one HTTP call to the emulator with the shipped transport, ${shipped.name} (${ms(cold.floorWithCallMs)}). ` +
+        'The functions reach Secrets Manager and DynamoDB over HTTPS (a local TLS front), as in AWS, and the upstream emulator over HTTP. ' +
+        'Goals: every bundle under 300 KB minified; load-to-first-answer within 1.5 × floor + the first upstream call.',
+      '',
+      table(
+        ['function', 'bundle', 'under 300 KB', 'load to first answer', 'of which import', 'vs 1.5 × floor + call', 'goal'],
+        cold.rows.map((row) => {
+          const budget = 1.5 * cold.floorMs + upstreamCallMs;
+          return [
+            row.fn,
+            kb(row.bytes),
+            goal(row.bytes < 300 * 1024),
+            ms(row.medianMs),
+            ms(row.loadMs),
+            `${(row.medianMs / budget).toFixed(2)} × (${ms(budget)})`,
+            goal(row.medianMs <= budget),
+          ];
+        }),
+      ),
+      '',
+    ]);
   }
 
   if (runs('warm')) {
     const warm = await warmOverhead(emulator.url, live, warmCalls);
     section('warm', [
-      `The online-count handler invoked in-process ${warmCalls} times against the emulator, beside a direct signed call to the same emulator API with the same transport, ${shipped.name} (the floor), and a naive client that reads the secret and signs a new UserSig on every call (${Math.min(warmCalls, 2000)} calls). Goal: under 300 µs added at p50.`, '',
-      table(['client', 'p50', 'p99', 'added at p50', 'added at p99'], [
-        ['direct signed call (floor)', us(warm.floor.p50), us(warm.floor.p99), '', ''],
-        ['livegate handler', us(warm.ours.p50), us(warm.ours.p99), us(warm.ours.p50 - warm.floor.p50), us(warm.ours.p99 - warm.floor.p99)],
-        ['naive: secret + new UserSig per call', us(warm.naive.p50), us(warm.naive.p99), us(warm.naive.p50 - warm.floor.p50), us(warm.naive.p99 - warm.floor.p99)],
-      ]), '', `Goal (added p50 < 300 µs): ${goal(warm.ours.p50 - warm.floor.p50 < 300)}; caching saves ${us(warm.naive.p50 - warm.ours.p50)} a call at p50.`, '']);
+      `The online-count handler invoked in-process ${warmCalls} times against the emulator, beside a direct signed call to the same emulator API with the same transport, ${shipped.name} (the floor), and a naive client that reads the secret and signs a new UserSig on every call (${Math.min(warmCalls, 2000)} calls). Goal: under 300 µs added at p50.`,
+      '',
+      table(
+        ['client', 'p50', 'p99', 'added at p50', 'added at p99'],
+        [
+          ['direct signed call (floor)', us(warm.floor.p50), us(warm.floor.p99), '', ''],
+          ['livegate handler', us(warm.ours.p50), us(warm.ours.p99), us(warm.ours.p50 - warm.floor.p50), us(warm.ours.p99 - warm.floor.p99)],
+          [
+            'naive: secret + new UserSig per call',
+            us(warm.naive.p50),
+            us(warm.naive.p99),
+            us(warm.naive.p50 - warm.floor.p50),
+            us(warm.naive.p99 - warm.floor.p99),
+          ],
+        ],
+      ),
+      '',
+      `Goal (added p50 < 300 µs): ${goal(warm.ours.p50 - warm.floor.p50 < 300)}; caching saves ${us(warm.naive.p50 - warm.ours.p50)} a call at p50.`,
+      '',
+    ]);
   }
 
   if (runs('transports')) {
@@ -108,24 +159,54 @@ try {
     const warm = await transportWarm(emulator.url, live, warmCalls);
     const label = (variant: { transport: string; shipped: boolean }) => (variant.shipped ? `**${variant.transport}** (shipped)` : variant.transport);
     section('transports', [
-      'The upstream functions built once per transport (the esbuild options of `serverless package`, with lib/upstream/transport.ts swapped for the variant; '
-      + 'only the shipped one is in the packaged bundles), in the same run. '
-      + `Cold start: median of ${coldRuns} fresh processes each, in interleaved rounds; wall time as in section 1, and the process's CPU time (user + system), which a busy machine inflates far less. `
-      + `Each transport's budget is 1.5 × the floor (a bare handler: ${ms(cold.floor.wallMs)}, CPU ${ms(cold.floor.cpuMs)}) `
-      + 'plus the first call made with that same transport (a bare handler that sends one call to the emulator through the transport module, minus the floor).', '',
-      table(['transport', 'floor + first call', 'first call alone', 'budget: 1.5 × floor + call', 'CPU: floor + call', 'CPU budget'], TRANSPORTS.map((variant) => {
-        const call = cold.floorWithCall[variant.name]!;
-        return [label({ transport: variant.name, shipped: variant.shipped }), ms(call.wallMs), ms(call.wallMs - cold.floor.wallMs), ms(0.5 * cold.floor.wallMs + call.wallMs), ms(call.cpuMs), ms(0.5 * cold.floor.cpuMs + call.cpuMs)];
-      })), '',
-      table(['function', 'transport', 'bundle', 'load to first answer', 'of which import', 'vs its budget', 'goal', 'CPU', 'CPU vs CPU budget'],
-        upstreamFunctions.flatMap(({ fn }) => cold.rows.filter((row) => row.fn === fn).map((row) => [
-          row.fn, label(row), kb(row.bytes), ms(row.medianMs), ms(row.loadMs), `${(row.medianMs / row.budgetMs).toFixed(2)} × (${ms(row.budgetMs)})`, goal(row.medianMs <= row.budgetMs),
-          ms(row.cpuMs), `${(row.cpuMs / row.cpuBudgetMs).toFixed(2)} × (${ms(row.cpuBudgetMs)})`,
-        ]))), '',
-    `Warm: the online-count handler (bundled with each transport) invoked in-process ${warmCalls} times per transport, beside a direct signed call made with the same transport; blocks of 500 calls interleaved across transports.`, '',
-      table(['transport', 'direct call p50', 'direct call p99', 'handler p50', 'handler p99', 'added at p50'], warm.map((row) => [
-        label(row), us(row.direct.p50), us(row.direct.p99), us(row.handler.p50), us(row.handler.p99), us(row.handler.p50 - row.direct.p50),
-      ])), '']);
+      'The upstream functions built once per transport (the esbuild options of `serverless package`, with lib/upstream/transport.ts swapped for the variant; ' +
+        'only the shipped one is in the packaged bundles), in the same run. ' +
+        `Cold start: median of ${coldRuns} fresh processes each, in interleaved rounds; wall time as in section 1, and the process's CPU time (user + system), which a busy machine inflates far less. ` +
+        `Each transport's budget is 1.5 × the floor (a bare handler: ${ms(cold.floor.wallMs)}, CPU ${ms(cold.floor.cpuMs)}) ` +
+        'plus the first call made with that same transport (a bare handler that sends one call to the emulator through the transport module, minus the floor).',
+      '',
+      table(
+        ['transport', 'floor + first call', 'first call alone', 'budget: 1.5 × floor + call', 'CPU: floor + call', 'CPU budget'],
+        TRANSPORTS.map((variant) => {
+          const call = cold.floorWithCall[variant.name]!;
+          return [
+            label({ transport: variant.name, shipped: variant.shipped }),
+            ms(call.wallMs),
+            ms(call.wallMs - cold.floor.wallMs),
+            ms(0.5 * cold.floor.wallMs + call.wallMs),
+            ms(call.cpuMs),
+            ms(0.5 * cold.floor.cpuMs + call.cpuMs),
+          ];
+        }),
+      ),
+      '',
+      table(
+        ['function', 'transport', 'bundle', 'load to first answer', 'of which import', 'vs its budget', 'goal', 'CPU', 'CPU vs CPU budget'],
+        upstreamFunctions.flatMap(({ fn }) =>
+          cold.rows
+            .filter((row) => row.fn === fn)
+            .map((row) => [
+              row.fn,
+              label(row),
+              kb(row.bytes),
+              ms(row.medianMs),
+              ms(row.loadMs),
+              `${(row.medianMs / row.budgetMs).toFixed(2)} × (${ms(row.budgetMs)})`,
+              goal(row.medianMs <= row.budgetMs),
+              ms(row.cpuMs),
+              `${(row.cpuMs / row.cpuBudgetMs).toFixed(2)} × (${ms(row.cpuBudgetMs)})`,
+            ]),
+        ),
+      ),
+      '',
+      `Warm: the online-count handler (bundled with each transport) invoked in-process ${warmCalls} times per transport, beside a direct signed call made with the same transport; blocks of 500 calls interleaved across transports.`,
+      '',
+      table(
+        ['transport', 'direct call p50', 'direct call p99', 'handler p50', 'handler p99', 'added at p50'],
+        warm.map((row) => [label(row), us(row.direct.p50), us(row.direct.p99), us(row.handler.p50), us(row.handler.p99), us(row.handler.p50 - row.direct.p50)]),
+      ),
+      '',
+    ]);
   }
 
   if (runs('snapshots')) {
@@ -135,21 +216,50 @@ try {
     const b = await snapshotThroughput(emulator.url, dynamo.url, 12_000, minute, minute, ceiling);
     const growth = [];
     for (const groups of [1000, 2000, 6000, 12_000]) growth.push(await snapshotThroughput(emulator.url, dynamo.url, groups, minute, minute, ceiling));
-    const throughputRow = (row: typeof a) => [row.groups, `${row.intervalSeconds} s`, `${row.windowSeconds} s`, `${row.ceiling}/s`, row.samples, row.gaps,
-      `${row.samplesPerSecond.toFixed(0)}/s (${((row.samplesPerSecond / row.ceiling) * 100).toFixed(1)} %)`, `${row.peakPerSecond}/s`, row.rejected, mb(row.peakRssBytes)];
+    const throughputRow = (row: typeof a) => [
+      row.groups,
+      `${row.intervalSeconds} s`,
+      `${row.windowSeconds} s`,
+      `${row.ceiling}/s`,
+      row.samples,
+      row.gaps,
+      `${row.samplesPerSecond.toFixed(0)}/s (${((row.samplesPerSecond / row.ceiling) * 100).toFixed(1)} %)`,
+      `${row.peakPerSecond}/s`,
+      row.rejected,
+      mb(row.peakRssBytes),
+    ];
     section('snapshots', [
-      `${scale === 1 ? 'Full size' : `Scaled by ${scale}: a ${minute} s "minute" and a ${ceiling}/s emulator ceiling (200/s × ${scale}), so the 10 s interval is ${10 / scale} s and 60 s is ${minute} s`}. `
-      + 'The snapshot run in this process, the emulator and dynalite in processes of their own. Goals: at least 95 % of the ceiling; the emulator never sees more than the ceiling.', '',
-      table(['groups', 'interval', 'window', 'ceiling', 'samples', 'gaps', 'samples/s (of ceiling)', 'emulator peak', 'rejected', 'peak RSS'], [throughputRow(a), throughputRow(b)]), '',
-      `Goals: 2,000 groups ${goal(a.samplesPerSecond >= 0.95 * a.ceiling && a.peakPerSecond <= a.ceiling)}; 12,000 groups ${goal(b.samplesPerSecond >= 0.95 * b.ceiling && b.peakPerSecond <= b.ceiling)}.`, '',
-      'Growth with the number of groups (one sample per group per window):', '',
-      table(['groups', 'run time', 'peak RSS', 'heap after − before (after GC)', 'samples', 'gaps'], growth.map((row) => [row.groups, ms(row.durationMs), mb(row.peakRssBytes), mb(row.heapGrowthBytes), row.samples, row.gaps])), '']);
+      `${scale === 1 ? 'Full size' : `Scaled by ${scale}: a ${minute} s "minute" and a ${ceiling}/s emulator ceiling (200/s × ${scale}), so the 10 s interval is ${10 / scale} s and 60 s is ${minute} s`}. ` +
+        'The snapshot run in this process, the emulator and dynalite in processes of their own. Goals: at least 95 % of the ceiling; the emulator never sees more than the ceiling.',
+      '',
+      table(
+        ['groups', 'interval', 'window', 'ceiling', 'samples', 'gaps', 'samples/s (of ceiling)', 'emulator peak', 'rejected', 'peak RSS'],
+        [throughputRow(a), throughputRow(b)],
+      ),
+      '',
+      `Goals: 2,000 groups ${goal(a.samplesPerSecond >= 0.95 * a.ceiling && a.peakPerSecond <= a.ceiling)}; 12,000 groups ${goal(b.samplesPerSecond >= 0.95 * b.ceiling && b.peakPerSecond <= b.ceiling)}.`,
+      '',
+      'Growth with the number of groups (one sample per group per window):',
+      '',
+      table(
+        ['groups', 'run time', 'peak RSS', 'heap after − before (after GC)', 'samples', 'gaps'],
+        growth.map((row) => [row.groups, ms(row.durationMs), mb(row.peakRssBytes), mb(row.heapGrowthBytes), row.samples, row.gaps]),
+      ),
+      '',
+    ]);
   }
 
   if (runs('members')) {
     const members = await memberPull(emulator.url);
-    section('members', ['Every member of a 6,000-member group (about 1.6 MB of profiles: over the 1 MB upstream answer limit).', '',
-      table(['how', 'time', 'upstream calls', 'members', 'note'], members.map((row) => [row.how, ms(row.ms), row.upstreamCalls, row.members, row.note])), '']);
+    section('members', [
+      'Every member of a 6,000-member group (about 1.6 MB of profiles: over the 1 MB upstream answer limit).',
+      '',
+      table(
+        ['how', 'time', 'upstream calls', 'members', 'note'],
+        members.map((row) => [row.how, ms(row.ms), row.upstreamCalls, row.members, row.note]),
+      ),
+      '',
+    ]);
   }
 } finally {
   emulator.stop();
@@ -166,8 +276,10 @@ if (parts.length < allParts.length && existsSync('bench/RESULTS.md')) {
   let current: string[] | undefined;
   for (const line of readFileSync('bench/RESULTS.md', 'utf8').split('\n')) {
     const heading = /^## (?:\d+\. )?(.*?)(?: \(from (.*)\))?$/.exec(line);
-    if (heading) earlier.set(heading[1]!, { body: current = [], from: heading[2] ?? run });
-    else if (current) current.push(line);
+    if (heading) {
+      current = [];
+      earlier.set(heading[1]!, { body: current, from: heading[2] ?? run });
+    } else if (current) current.push(line);
     else run ??= /Run (\S+) with/.exec(line)?.[1];
   }
 }
@@ -177,15 +289,21 @@ for (const part of allParts) {
   const body = sections.get(part) ?? kept?.body;
   if (!body) continue;
   const number = out.filter((line) => line.startsWith('## ')).length + 1;
-  out.push(`## ${number}. ${SECTIONS[part]}${kept ? ` (from ${kept.from ?? 'an earlier run'})` : ''}`, '', ...body.filter((line, index) => index > 0 || line !== ''));
+  out.push(
+    `## ${number}. ${SECTIONS[part]}${kept ? ` (from ${kept.from ?? 'an earlier run'})` : ''}`,
+    '',
+    ...body.filter((line, index) => index > 0 || line !== ''),
+  );
   if (out.at(-1) !== '') out.push('');
 }
 
 const report = [
-  '# Benchmark results', '',
+  '# Benchmark results',
+  '',
   `Machine: ${machine()}. Run ${new Date().toISOString()} with \`${parts.length < allParts.length ? `BENCH_PARTS=${parts.join(',')} ` : ''}npm run bench\` (BENCH_SCALE=${scale}).`,
-  'Figures from one run, side by side; shared machines are noisy, so read ratios rather than absolute times.'
-  + (parts.length < allParts.length ? ' Sections marked "from" an earlier run were not rerun.' : ''), '',
+  'Figures from one run, side by side; shared machines are noisy, so read ratios rather than absolute times.' +
+    (parts.length < allParts.length ? ' Sections marked "from" an earlier run were not rerun.' : ''),
+  '',
   ...out,
 ].join('\n');
 process.stdout.write(`${report}\n`);

@@ -1,19 +1,19 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ensureTable } from '../local/dynamodb.ts';
-import { readTencentConfig } from '../lib/config/providers.ts';
-import { readRuntimeConfig } from '../lib/config/runtime.ts';
-import type { SnapshotSettings } from '../lib/config/snapshots.ts';
-import { setLogLevel } from '../lib/log.ts';
-import { buildSnapshotProviders } from '../lib/snapshots/providers.ts';
-import { emptyGoneMemory } from '../lib/snapshots/gone-targets.ts';
-import { runSnapshot } from '../lib/snapshots/run.ts';
-import { DynamoTrackingRegistry } from '../lib/tracking/registry-dynamodb.ts';
-import { DynamoSnapshotStore } from '../lib/snapshots/store-dynamodb.ts';
-import type { Target } from '../lib/snapshots/targets.ts';
-import { emulatorClient } from '../support/emulator-client.ts';
-import { localAwsEnvironment, upstreamEnvironment } from '../support/local-aws.ts';
-import { atNextWindow } from '../support/snapshot-window.ts';
+import { readTencentConfig } from '#lib/config/providers.ts';
+import { readRuntimeConfig } from '#lib/config/runtime.ts';
+import type { SnapshotSettings } from '#lib/config/snapshots.ts';
+import { setLogLevel } from '#lib/log.ts';
+import { emptyGoneMemory } from '#lib/snapshots/gone-targets.ts';
+import { buildSnapshotProviders } from '#lib/snapshots/providers.ts';
+import { runSnapshot } from '#lib/snapshots/run.ts';
+import { DynamoSnapshotStore } from '#lib/snapshots/store-dynamodb.ts';
+import type { Target } from '#lib/snapshots/targets.ts';
+import { DynamoTrackingRegistry } from '#lib/tracking/registry-dynamodb.ts';
+import { ensureTable } from '#local/dynamodb.ts';
+import { emulatorClient } from '#support/emulator-client.ts';
+import { localAwsEnvironment, upstreamEnvironment } from '#support/local-aws.ts';
+import { atNextWindow } from '#support/snapshot-window.ts';
 import { progress } from './support.ts';
 
 // Snapshot throughput: N emulated live groups sampled by one run at a given ceiling. `scale`
@@ -39,7 +39,12 @@ const TABLE = 'livegate-bench-snapshots';
 const TRACKING_TABLE = 'livegate-bench-tracking';
 
 export const snapshotThroughput = async (
-  emulatorUrl: string, dynamoUrl: string, groups: number, intervalSeconds: number, windowSeconds: number, ceiling: number,
+  emulatorUrl: string,
+  dynamoUrl: string,
+  groups: number,
+  intervalSeconds: number,
+  windowSeconds: number,
+  ceiling: number,
 ): Promise<ThroughputRow> => {
   const upstreams = emulatorClient(emulatorUrl);
   await upstreams.reset();
@@ -53,22 +58,35 @@ export const snapshotThroughput = async (
   const budget = ceiling;
   const targets: Target[] = Array.from({ length: groups }, (_, index) => ({ kind: 'group', groupId: `@TGS#aBENCH${index}` }));
   const settings: SnapshotSettings = {
-    intervalSeconds, windowSeconds, discovery: false, groups: targets, rooms: [], tencentRatePerSecond: budget, volcRatePerSecond: 1, maxInFlight: 512,
+    intervalSeconds,
+    windowSeconds,
+    discovery: false,
+    groups: targets,
+    rooms: [],
+    tencentRatePerSecond: budget,
+    volcRatePerSecond: 1,
+    maxInFlight: 512,
   };
   const runtime = readRuntimeConfig(env);
   setLogLevel('warn');
   const providers = buildSnapshotProviders({ runtime, settings, tencent: readTencentConfig(env), volc: undefined }, 1);
   await providers.tencent?.client.warm();
   const store = new DynamoSnapshotStore({
-    tableName: TABLE, retentionDays: 1,
+    tableName: TABLE,
+    retentionDays: 1,
     client: DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamoUrl, maxAttempts: 6 })),
   });
-  const registry = new DynamoTrackingRegistry({ tableName: TRACKING_TABLE, client: DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamoUrl, maxAttempts: 6 })) });
+  const registry = new DynamoTrackingRegistry({
+    tableName: TRACKING_TABLE,
+    client: DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamoUrl, maxAttempts: 6 })),
+  });
   await atNextWindow(windowSeconds);
   let peakRss = process.memoryUsage().rss;
   global.gc?.();
   const heapBefore = process.memoryUsage().heapUsed;
-  const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 50);
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }, 50);
   progress(`snapshot run: ${groups} groups, ${intervalSeconds} s interval, ${windowSeconds} s window, ceiling ${ceiling}/s ...`);
   const summary = await runSnapshot({ providers, store, registry, settings, dropAfterTicks: 3, goneMemory: emptyGoneMemory() }, { index: 0, count: 1 });
   clearInterval(sampler);

@@ -2,14 +2,14 @@ import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build, type BuildOptions, type Plugin } from 'esbuild';
+import { type BuildOptions, build, type Plugin } from 'esbuild';
 import { load as loadYaml } from 'js-yaml';
-import { generateUserSig } from '../lib/tencent/usersig.ts';
-import type { Transport } from '../lib/upstream/transport.ts';
-import { DEMO_CREDENTIALS } from '../support/demo-credentials.ts';
-import { type HttpHandler, httpEvent, lambdaContext } from '../support/lambda-events.ts';
-import { functionEnvironment } from '../support/local-aws.ts';
-import { tencentRestUrl } from '../support/tencent-rest.ts';
+import { generateUserSig } from '#lib/tencent/usersig.ts';
+import type { Transport } from '#lib/upstream/transport.ts';
+import { DEMO_CREDENTIALS } from '#support/demo-credentials.ts';
+import { type HttpHandler, httpEvent, lambdaContext } from '#support/lambda-events.ts';
+import { functionEnvironment } from '#support/local-aws.ts';
+import { tencentRestUrl } from '#support/tencent-rest.ts';
 import { measureColdStarts } from './cold-start.ts';
 import { percentile, progress } from './support.ts';
 
@@ -60,13 +60,17 @@ export const buildWithTransport = async (entry: string, outfile: string, variant
 /** A bare handler that makes one call to the emulator with the variant's transport, as `sendRequest` does. */
 export const floorWithCallBundle = async (dir: string, emulatorUrl: string, variant: TransportVariant): Promise<string> => {
   const source = path.join(dir, `bare-call-${slug(variant.name)}.mjs`);
-  writeFileSync(source, [
-    `import { transport } from ${JSON.stringify(path.resolve(variant.file))};`,
-    'export const handler = async () => {',
-    `  const answer = await transport(${JSON.stringify(`${emulatorUrl}/_emulator/health`)}, { method: 'GET', headers: {}, signal: AbortSignal.timeout(5000) });`,
-    '  return { statusCode: answer.status, body: answer.text };',
-    '};', '',
-  ].join('\n'));
+  writeFileSync(
+    source,
+    [
+      `import { transport } from ${JSON.stringify(path.resolve(variant.file))};`,
+      'export const handler = async () => {',
+      `  const answer = await transport(${JSON.stringify(`${emulatorUrl}/_emulator/health`)}, { method: 'GET', headers: {}, signal: AbortSignal.timeout(5000) });`,
+      '  return { statusCode: answer.status, body: answer.text };',
+      '};',
+      '',
+    ].join('\n'),
+  );
   return buildWithTransport(source, source.replace('.mjs', '.min.mjs'), variant);
 };
 
@@ -98,7 +102,11 @@ export interface TransportWarmRow {
 }
 
 export const transportColdStarts = async (
-  emulatorUrl: string, functions: UpstreamFunction[], floorBundle: string, env: Record<string, string>, runs: number,
+  emulatorUrl: string,
+  functions: UpstreamFunction[],
+  floorBundle: string,
+  env: Record<string, string>,
+  runs: number,
 ): Promise<{ floor: { wallMs: number; cpuMs: number }; floorWithCall: Record<string, { wallMs: number; cpuMs: number }>; rows: TransportColdRow[] }> => {
   const dir = mkdtempSync(path.join(tmpdir(), 'livegate-bench-transports-'));
   progress(`transports: building ${functions.length} functions × ${TRANSPORTS.length} transports ...`);
@@ -123,8 +131,15 @@ export const transportColdStarts = async (
       const entry = entries.find((candidate) => candidate.key === `${fn}|${variant.name}`)!;
       const { wallMs, loadMs, cpuMs } = measured.get(entry.key)!;
       rows.push({
-        transport: variant.name, shipped: variant.shipped, fn, bytes: statSync(entry.bundle).size, medianMs: wallMs, loadMs, cpuMs,
-        budgetMs: 0.5 * floor.wallMs + call.wallMs, cpuBudgetMs: 0.5 * floor.cpuMs + call.cpuMs,
+        transport: variant.name,
+        shipped: variant.shipped,
+        fn,
+        bytes: statSync(entry.bundle).size,
+        medianMs: wallMs,
+        loadMs,
+        cpuMs,
+        budgetMs: 0.5 * floor.wallMs + call.wallMs,
+        cpuBudgetMs: 0.5 * floor.cpuMs + call.cpuMs,
       });
     }
   }
@@ -147,9 +162,9 @@ export const transportWarm = async (emulatorUrl: string, groupId: string, iterat
 
   const clients: Array<{ variant: TransportVariant; direct: () => Promise<void>; handler: () => Promise<void> }> = [];
   for (const variant of TRANSPORTS) {
-    const { transport } = await import(pathToFileURL(path.resolve(variant.file)).href) as { transport: Transport };
+    const { transport } = (await import(pathToFileURL(path.resolve(variant.file)).href)) as { transport: Transport };
     const bundle = await buildWithTransport('handlers/group-online-count.ts', path.join(dir, `${slug(variant.name)}.mjs`), variant);
-    const { handler } = await import(pathToFileURL(bundle).href) as { handler: HttpHandler };
+    const { handler } = (await import(pathToFileURL(bundle).href)) as { handler: HttpHandler };
     clients.push({
       variant,
       direct: async () => {
@@ -187,7 +202,8 @@ export const transportWarm = async (emulatorUrl: string, groupId: string, iterat
   return clients.map((client, index) => {
     const { direct, handler } = times[index]!;
     return {
-      transport: client.variant.name, shipped: client.variant.shipped,
+      transport: client.variant.name,
+      shipped: client.variant.shipped,
       direct: { p50: percentile(direct, 50), p99: percentile(direct, 99) },
       handler: { p50: percentile(handler, 50), p99: percentile(handler, 99) },
     };

@@ -1,10 +1,10 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { generateUserSig } from '../lib/tencent/usersig.ts';
-import { transport } from '../lib/upstream/transport.ts';
-import { DEMO_CREDENTIALS, LOCAL_SECRET_NAMES } from '../support/demo-credentials.ts';
-import { type HttpHandler, httpEvent, lambdaContext } from '../support/lambda-events.ts';
-import { functionEnvironment } from '../support/local-aws.ts';
-import { tencentRestUrl } from '../support/tencent-rest.ts';
+import { generateUserSig } from '#lib/tencent/usersig.ts';
+import { transport } from '#lib/upstream/transport.ts';
+import { DEMO_CREDENTIALS, LOCAL_SECRET_NAMES } from '#support/demo-credentials.ts';
+import { type HttpHandler, httpEvent, lambdaContext } from '#support/lambda-events.ts';
+import { functionEnvironment } from '#support/local-aws.ts';
+import { tencentRestUrl } from '#support/tencent-rest.ts';
 import { percentile, progress } from './support.ts';
 
 // Warm overhead: the online-count handler invoked in-process, against a direct signed call to
@@ -41,7 +41,7 @@ export const warmOverhead = async (emulatorUrl: string, groupId: string, iterati
   };
 
   Object.assign(process.env, functionEnvironment(emulatorUrl), { LOG_LEVEL: 'warn' });
-  const handler = (await import('../handlers/group-online-count.ts')).handler as HttpHandler;
+  const handler = (await import('#handlers/group-online-count.ts')).handler as HttpHandler;
   const event = httpEvent('GET', `/v1/groups/${encodeURIComponent(groupId)}/online-count`);
   const context = lambdaContext('bench');
   const secrets = new SecretsManagerClient({});

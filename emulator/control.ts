@@ -4,7 +4,7 @@ import type { EmulatorContext, EmulatorLimits } from './context.ts';
 import type { EmulatorCredentials } from './credentials.ts';
 import { parseJson, send } from './http.ts';
 import { destroyGroup, endRoom, joinGroup, joinRoom, leaveGroup, leaveRoom, putGroup, putRoom } from './lifecycle.ts';
-import { MAX_GROUP_MEMBERS, currentOnlineCount, parseGroupSpec } from './state.ts';
+import { currentOnlineCount, MAX_GROUP_MEMBERS, parseGroupSpec } from './state.ts';
 import { parseFault } from './traffic.ts';
 
 // The /_emulator control API (docs/EMULATOR.md): what tests, the local stack and users drive the
@@ -69,7 +69,11 @@ export const serveControl = async (context: EmulatorContext, req: IncomingMessag
     const callbacks: CallbackOutcome[] = [];
     for (let index = 0; index < count; index += 1) {
       const groupId = `@TGS#a${prefix}${index}`;
-      const parsed = parseGroupSpec(groupId, { type: spec.type ?? 'AVChatRoom', onlineCount: spec.onlineCount ?? index % 1000, fluctuate: spec.fluctuate === true });
+      const parsed = parseGroupSpec(groupId, {
+        type: spec.type ?? 'AVChatRoom',
+        onlineCount: spec.onlineCount ?? index % 1000,
+        fluctuate: spec.fluctuate === true,
+      });
       if (typeof parsed === 'string') return send(res, 400, { error: parsed });
       callbacks.push(...(await putGroup(context, parsed, { callbacks: spec.callbacks === true })).callbacks);
       ids.push(groupId);
@@ -81,14 +85,26 @@ export const serveControl = async (context: EmulatorContext, req: IncomingMessag
     const spec = parseGroupSpec(groupId, json);
     if (typeof spec === 'string') return send(res, 400, { error: spec });
     const { result, callbacks } = await putGroup(context, spec);
-    return send(res, 200, { groupId, type: spec.type, memberCount: spec.members.length, onlineCount: spec.baseOnlineCount, created: result.created, callbacks });
+    return send(res, 200, {
+      groupId,
+      type: spec.type,
+      memberCount: spec.members.length,
+      onlineCount: spec.baseOnlineCount,
+      created: result.created,
+      callbacks,
+    });
   }
   if (group && method === 'GET') {
     const found = state.groups.get(decode(group[1]));
     if (!found) return send(res, 404, { error: 'no such group' });
     return send(res, 200, {
-      groupId: found.groupId, type: found.type, name: found.name, admins: [...found.admins], memberCount: found.members.length,
-      onlineCount: currentOnlineCount(found, context.clock()), onlineMembers: found.members.filter((member) => member.online).length,
+      groupId: found.groupId,
+      type: found.type,
+      name: found.name,
+      admins: [...found.admins],
+      memberCount: found.members.length,
+      onlineCount: currentOnlineCount(found, context.clock()),
+      onlineMembers: found.members.filter((member) => member.online).length,
     });
   }
   if (group && method === 'DELETE') {
@@ -113,7 +129,10 @@ export const serveControl = async (context: EmulatorContext, req: IncomingMessag
     if (groupAction[2] === 'join') {
       const isMember = found.members.some((member) => member.Member_Account === account);
       if (!isMember && found.members.length >= MAX_GROUP_MEMBERS) return send(res, 409, { error: `a group has at most ${MAX_GROUP_MEMBERS} members` });
-      const { result, callbacks } = await joinGroup(context, found, account, { ...(nickName === undefined ? {} : { nickName }), ...(avatar === undefined ? {} : { avatar }) });
+      const { result, callbacks } = await joinGroup(context, found, account, {
+        ...(nickName === undefined ? {} : { nickName }),
+        ...(avatar === undefined ? {} : { avatar }),
+      });
       return send(res, 200, { groupId, ...result, online: true, callbacks });
     }
     const left = await leaveGroup(context, found, account);
@@ -123,7 +142,10 @@ export const serveControl = async (context: EmulatorContext, req: IncomingMessag
   if (room && method === 'PUT') {
     const spec = (json ?? {}) as { visibleUsers?: unknown; invisibleUsers?: unknown };
     const list = (value: unknown) => (Array.isArray(value) ? value.map(String) : []);
-    const { result, callbacks } = await putRoom(context, decode(room[1]), decode(room[2]), { visibleUsers: list(spec.visibleUsers), invisibleUsers: list(spec.invisibleUsers) });
+    const { result, callbacks } = await putRoom(context, decode(room[1]), decode(room[2]), {
+      visibleUsers: list(spec.visibleUsers),
+      invisibleUsers: list(spec.invisibleUsers),
+    });
     return send(res, 200, { ok: true, created: result.created, callbacks });
   }
   if (room && method === 'DELETE') {

@@ -1,4 +1,4 @@
-import { DEMO_CREDENTIALS } from '../support/demo-credentials.ts';
+import { DEMO_CREDENTIALS } from '#support/demo-credentials.ts';
 
 // The credentials the emulator accepts, signs its callbacks with, and serves from its Secrets
 // Manager endpoint: chosen through the environment, else the local demo values.

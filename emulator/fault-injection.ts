@@ -11,7 +11,11 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  * code is answered by `answerWithCode`, in the format of the service. Returns true when answered.
  */
 export const applyFault = async (
-  traffic: Traffic, target: Target, api: string, res: ServerResponse, answerWithCode: (code: number) => void,
+  traffic: Traffic,
+  target: Target,
+  api: string,
+  res: ServerResponse,
+  answerWithCode: (code: number) => void,
 ): Promise<boolean> => {
   const fault = traffic.takeFault(target, api);
   if (!fault) return false;

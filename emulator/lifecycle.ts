@@ -20,8 +20,7 @@ const sent = (...outcomes: Array<CallbackOutcome | undefined>): CallbackOutcome[
 
 const ownerOf = (group: EmulatedGroup): string => group.members.find((member) => member.Role.trim() === 'Owner')?.Member_Account ?? '';
 
-const memberListOf = (group: EmulatedGroup) =>
-  group.members.slice(0, CALLBACK_MEMBER_LIST_CAP).map((member) => ({ Member_Account: member.Member_Account }));
+const memberListOf = (group: EmulatedGroup) => group.members.slice(0, CALLBACK_MEMBER_LIST_CAP).map((member) => ({ Member_Account: member.Member_Account }));
 
 const groupFields = (group: EmulatedGroup) => ({
   GroupId: group.groupId,
@@ -32,12 +31,14 @@ const groupFields = (group: EmulatedGroup) => ({
 });
 
 /** Creates or replaces a group; only a creation is a Group.CallbackAfterCreateGroup. */
-export const putGroup = async (context: EmulatorContext, group: EmulatedGroup, options: { callbacks?: boolean } = {}): Promise<Outcome<{ created: boolean }>> => {
+export const putGroup = async (
+  context: EmulatorContext,
+  group: EmulatedGroup,
+  options: { callbacks?: boolean } = {},
+): Promise<Outcome<{ created: boolean }>> => {
   const created = !context.state.groups.has(group.groupId);
   context.state.putGroup(group);
-  const callback = created && options.callbacks !== false
-    ? await context.callbacks.tencent('Group.CallbackAfterCreateGroup', groupFields(group))
-    : undefined;
+  const callback = created && options.callbacks !== false ? await context.callbacks.tencent('Group.CallbackAfterCreateGroup', groupFields(group)) : undefined;
   return { result: { created }, callbacks: sent(callback) };
 };
 
@@ -58,7 +59,9 @@ export interface MemberChange {
 const nextOnlineSeq = (group: EmulatedGroup): number => {
   if (group.nextOnlineSeq >= ONLINE_SEQ_LIMIT) {
     const ordered = [...group.members].sort((a, b) => a.onlineSeq - b.onlineSeq);
-    ordered.forEach((member, index) => { member.onlineSeq = index + 1; });
+    ordered.forEach((member, index) => {
+      member.onlineSeq = index + 1;
+    });
     group.nextOnlineSeq = ordered.length + 1;
   }
   const seq = group.nextOnlineSeq;
@@ -71,15 +74,27 @@ const nextOnlineSeq = (group: EmulatedGroup): number => {
  * join: JoinTime now. The online count follows.
  */
 export const joinGroup = async (
-  context: EmulatorContext, group: EmulatedGroup, account: string, profile: { nickName?: string; avatar?: string },
+  context: EmulatorContext,
+  group: EmulatedGroup,
+  account: string,
+  profile: { nickName?: string; avatar?: string },
 ): Promise<Outcome<MemberChange>> => {
   let member = group.members.find((candidate) => candidate.Member_Account === account);
   if (member?.online) return { result: { account, changed: false, onlineCount: group.baseOnlineCount }, callbacks: [] };
   const joinTime = Math.floor(context.clock() / 1000);
   if (!member) {
     member = {
-      Member_Account: account, Role: 'Member', JoinTime: joinTime, MsgSeq: 0, MsgFlag: 'AcceptAndNotify', LastSendMsgTime: 0,
-      ShutUpUntil: 0, NameCard: '', AppMemberDefinedData: [], online: false, onlineSeq: 0,
+      Member_Account: account,
+      Role: 'Member',
+      JoinTime: joinTime,
+      MsgSeq: 0,
+      MsgFlag: 'AcceptAndNotify',
+      LastSendMsgTime: 0,
+      ShutUpUntil: 0,
+      NameCard: '',
+      AppMemberDefinedData: [],
+      online: false,
+      onlineSeq: 0,
     } satisfies EmulatedMember;
     group.members.push(member);
   }
@@ -90,7 +105,11 @@ export const joinGroup = async (
   member.online = true;
   group.baseOnlineCount += 1;
   const callback = await context.callbacks.tencent('Group.CallbackAfterNewMemberJoin', {
-    GroupId: group.groupId, Type: group.type, JoinType: 'Apply', Operator_Account: account, NewMemberList: [{ Member_Account: account }],
+    GroupId: group.groupId,
+    Type: group.type,
+    JoinType: 'Apply',
+    Operator_Account: account,
+    NewMemberList: [{ Member_Account: account }],
   });
   return { result: { account, changed: true, onlineCount: group.baseOnlineCount }, callbacks: sent(callback) };
 };
@@ -103,7 +122,11 @@ export const leaveGroup = async (context: EmulatorContext, group: EmulatedGroup,
   member.online = false;
   group.baseOnlineCount = Math.max(0, group.baseOnlineCount - 1);
   const callback = await context.callbacks.tencent('Group.CallbackAfterMemberExit', {
-    GroupId: group.groupId, Type: group.type, ExitType: 'Quit', Operator_Account: account, ExitMemberList: [{ Member_Account: account }],
+    GroupId: group.groupId,
+    Type: group.type,
+    ExitType: 'Quit',
+    Operator_Account: account,
+    ExitMemberList: [{ Member_Account: account }],
   });
   return { result: { account, changed: true, onlineCount: group.baseOnlineCount }, callbacks: sent(callback) };
 };

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { LOCAL_SECRET_NAMES } from '../support/demo-credentials.ts';
+import { LOCAL_SECRET_NAMES } from '#support/demo-credentials.ts';
 import type { EmulatorContext } from './context.ts';
 import { applyFault } from './fault-injection.ts';
 import { parseJson, send } from './http.ts';
@@ -26,7 +26,7 @@ export const serveSecretsManager = async (context: EmulatorContext, req: Incomin
   if (operation !== 'GetSecretValue') return reply(400, { __type: 'InvalidRequestException', message: `${operation} is not emulated` });
   traffic.recordCall('GetSecretValue');
   // Any injected error code is a service-side failure: a 5xx the SDK retries.
-  const unavailable = (code: number) => reply(code >= 500 ? code : 500, { __type: 'InternalServiceError', message: 'fault injected by the emulator' });
+  const unavailable = (code: number) => reply(Math.max(code, 500), { __type: 'InternalServiceError', message: 'fault injected by the emulator' });
   if (await applyFault(traffic, 'secrets', 'GetSecretValue', res, unavailable)) return;
   const request = parseJson(body) as { SecretId?: unknown } | undefined;
   const secretId = typeof request?.SecretId === 'string' ? request.SecretId : '';

@@ -1,13 +1,13 @@
-import { type IncomingMessage, type Server, createServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CallbackSender, type CallbackTargets, callbackTargetsFromEnv } from './callbacks.ts';
 import type { EmulatorContext, EmulatorLimits } from './context.ts';
 import { serveControl } from './control.ts';
-import { type EmulatorCredentials, credentialsFromEnv } from './credentials.ts';
+import { credentialsFromEnv, type EmulatorCredentials } from './credentials.ts';
 import { send } from './http.ts';
 import { serveSecretsManager } from './secrets-manager.ts';
 import { EmulatorState } from './state.ts';
-import { TENCENT_PATHS, serveTencent } from './tencent.ts';
+import { serveTencent, TENCENT_PATHS } from './tencent.ts';
 import { Traffic } from './traffic.ts';
 import { serveVolc } from './volc.ts';
 
@@ -106,9 +106,10 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Runn
     traffic: context.traffic,
     credentials: () => context.credentials,
     callbacks: context.callbacks,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 };

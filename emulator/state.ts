@@ -225,7 +225,8 @@ export const parseGroupSpec = (groupId: string, body: unknown): EmulatedGroup | 
   const type = spec.type ?? 'AVChatRoom';
   if (!GROUP_TYPES.includes(type as GroupType)) return `type must be one of ${GROUP_TYPES.join(', ')}`;
   const onlineCount = spec.onlineCount;
-  if (onlineCount !== undefined && (typeof onlineCount !== 'number' || !Number.isInteger(onlineCount) || onlineCount < 0)) return 'onlineCount must be a whole number';
+  if (onlineCount !== undefined && (typeof onlineCount !== 'number' || !Number.isInteger(onlineCount) || onlineCount < 0))
+    return 'onlineCount must be a whole number';
   const admins = spec.admins ?? [];
   if (!Array.isArray(admins) || admins.some((admin) => typeof admin !== 'string')) return 'admins must be a list of accounts';
   if (spec.name !== undefined && (typeof spec.name !== 'string' || spec.name === '')) return 'name must be a non-empty string';

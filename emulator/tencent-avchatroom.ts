@@ -1,5 +1,5 @@
 import { type EmulatedMember, type EmulatorState, ONLINE_SEQ_LIMIT } from './state.ts';
-import { type TencentAnswer, failure, isAnswer, lookupGroup, nonNegativeInteger, ok } from './tencent-common.ts';
+import { failure, isAnswer, lookupGroup, nonNegativeInteger, ok, type TencentAnswer } from './tencent-common.ts';
 
 // The live-stream (AVChatRoom) group reads beside the seeds: get_admin_list and get_members
 // (Tencent Chat "Obtaining the List of Live Streaming Group Administrators" and "Getting the List

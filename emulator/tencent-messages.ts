@@ -1,7 +1,5 @@
 import type { EmulatorState } from './state.ts';
-import {
-  type TencentAnswer, UINT32_MAX, failure, isAnswer, isJsonObject, lookupGroup, nonNegativeInteger, ok, stringArray,
-} from './tencent-common.ts';
+import { failure, isAnswer, isJsonObject, lookupGroup, nonNegativeInteger, ok, stringArray, type TencentAnswer, UINT32_MAX } from './tencent-common.ts';
 
 // send_group_msg (Tencent Chat "Sending Ordinary Messages in a Group" and "Message Formats"):
 // the body rules a real group would reject with 10004, the 12 KB message limit, and the

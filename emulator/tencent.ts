@@ -3,11 +3,9 @@ import type { EmulatorContext } from './context.ts';
 import type { EmulatorCredentials } from './credentials.ts';
 import { applyFault } from './fault-injection.ts';
 import { parseJson, send } from './http.ts';
-import { type EmulatorState, currentOnlineCount } from './state.ts';
+import { currentOnlineCount, type EmulatorState } from './state.ts';
 import { getAdminList, getMembers } from './tencent-avchatroom.ts';
-import {
-  type TencentAnswer, UINT32_MAX, failure, isAnswer, isJsonObject, lookupGroup, nonNegativeInteger, ok, stringArray,
-} from './tencent-common.ts';
+import { failure, isAnswer, isJsonObject, lookupGroup, nonNegativeInteger, ok, stringArray, type TencentAnswer, UINT32_MAX } from './tencent-common.ts';
 import { sendGroupMsg } from './tencent-messages.ts';
 import { verifyUserSig } from './usersig-verify.ts';
 
@@ -55,7 +53,8 @@ const ROLES = new Set(['Owner', 'Admin', 'Member']);
 const getGroupMemberInfo = (state: EmulatorState, body: Record<string, unknown>): TencentAnswer => {
   const group = lookupGroup(state, body);
   if (isAnswer(group)) return group;
-  if (body.Limit !== undefined && !nonNegativeInteger(body.Limit, MAX_MEMBER_LIMIT)) return failure(10004, `Limit must be an integer from 0 to ${MAX_MEMBER_LIMIT}`);
+  if (body.Limit !== undefined && !nonNegativeInteger(body.Limit, MAX_MEMBER_LIMIT))
+    return failure(10004, `Limit must be an integer from 0 to ${MAX_MEMBER_LIMIT}`);
   if (body.Offset !== undefined && !nonNegativeInteger(body.Offset, 2 ** 31 - 1)) return failure(10004, 'Offset must be a non-negative integer');
   const infoFilter = body.MemberInfoFilter;
   if (infoFilter !== undefined && (!stringArray(infoFilter) || infoFilter.some((field) => !MEMBER_INFO_FIELDS.has(field)))) {
@@ -119,7 +118,8 @@ const getOnlineMemberNum = (state: EmulatorState, body: Record<string, unknown>,
 };
 
 const getAppidGroupList = (state: EmulatorState, body: Record<string, unknown>): TencentAnswer => {
-  if (body.Limit !== undefined && (!nonNegativeInteger(body.Limit, 10_000) || body.Limit === 0)) return failure(10004, 'Limit must be an integer from 1 to 10000');
+  if (body.Limit !== undefined && (!nonNegativeInteger(body.Limit, 10_000) || body.Limit === 0))
+    return failure(10004, 'Limit must be an integer from 1 to 10000');
   if (body.Next !== undefined && !nonNegativeInteger(body.Next, Number.MAX_SAFE_INTEGER)) return failure(10004, 'Next must be a non-negative integer');
   if (body.GroupType !== undefined && typeof body.GroupType !== 'string') return failure(10004, 'GroupType must be a string');
   const all = [...state.groups.values()].filter((group) => body.GroupType === undefined || group.type === body.GroupType);

@@ -5,9 +5,7 @@ import { inflateSync } from 'node:zlib';
 // does, written from the format rather than from that package, so a bug in how we call the
 // package cannot be hidden by sharing its code.
 
-export type UserSigVerdict =
-  | { ok: true }
-  | { ok: false; errorCode: 70001 | 70003 | 70009 | 70013 | 70014; errorInfo: string };
+export type UserSigVerdict = { ok: true } | { ok: false; errorCode: 70001 | 70003 | 70009 | 70013 | 70014; errorInfo: string };
 
 interface SigDoc {
   'TLS.ver'?: unknown;

@@ -6,11 +6,24 @@ export interface VolcAnswer {
 }
 
 export const metadata = (requestId: string, action: string, version: string) => ({
-  RequestId: requestId, Action: action, Version: version, Service: 'rtc', Region: 'cn-north-1',
+  RequestId: requestId,
+  Action: action,
+  Version: version,
+  Service: 'rtc',
+  Region: 'cn-north-1',
 });
 
-export const volcError = (status: number, code: string, codeN: number | undefined, message: string, requestId: string, action = '', version = ''): VolcAnswer => ({
+export const volcError = (
+  status: number,
+  code: string,
+  codeN: number | undefined,
+  message: string,
+  requestId: string,
+  action = '',
+  version = '',
+): VolcAnswer => ({
   status,
-  body: { ResponseMetadata: { ...metadata(requestId, action, version), Error: { Code: code, ...(codeN === undefined ? {} : { CodeN: codeN }), Message: message } } },
+  body: {
+    ResponseMetadata: { ...metadata(requestId, action, version), Error: { Code: code, ...(codeN === undefined ? {} : { CodeN: codeN }), Message: message } },
+  },
 });
-

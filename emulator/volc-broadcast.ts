@@ -1,6 +1,6 @@
 import { parseJson } from './http.ts';
 import type { EmulatorState } from './state.ts';
-import { type VolcAnswer, metadata, volcError } from './volc-answers.ts';
+import { metadata, type VolcAnswer, volcError } from './volc-answers.ts';
 
 // Volcengine RTC SendBroadcast (version 2023-07-20): a message from the business server to every
 // user of a room. The signature and the frequency limit are checked before, in volc.ts.

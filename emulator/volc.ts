@@ -1,12 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type QueryValue, computeSignature, sha256Hex } from '../lib/volc/signer.ts';
+import { computeSignature, type QueryValue, sha256Hex } from '#lib/volc/signer.ts';
 import type { EmulatorContext } from './context.ts';
 import type { EmulatorCredentials } from './credentials.ts';
 import { applyFault } from './fault-injection.ts';
 import { parseJson, send } from './http.ts';
 import type { EmulatorState } from './state.ts';
-import { type VolcAnswer, metadata, volcError } from './volc-answers.ts';
+import { metadata, type VolcAnswer, volcError } from './volc-answers.ts';
 import { sendBroadcast } from './volc-broadcast.ts';
 
 // Volcengine RTC GetRoomOnlineUsers and SendBroadcast, and the OpenAPI signature check in front
@@ -29,7 +29,15 @@ const INJECTED_CODE_NAMES: Record<number, string> = { 100009: 'InvalidAccessKey'
 /** An injected error code, answered with the status and Code Volcengine sends with it. */
 export const volcFaultAnswer = (code: number, requestId: string, action: string, version: string): VolcAnswer => {
   if (code === 100018 || code === 429) return throttled(requestId, action, version);
-  return volcError(isAuthenticationCode(code) ? 401 : 500, INJECTED_CODE_NAMES[code] ?? 'InternalError', code, 'fault injected by the emulator', requestId, action, version);
+  return volcError(
+    isAuthenticationCode(code) ? 401 : 500,
+    INJECTED_CODE_NAMES[code] ?? 'InternalError',
+    code,
+    'fault injected by the emulator',
+    requestId,
+    action,
+    version,
+  );
 };
 
 const AUTHORIZATION = /^HMAC-SHA256 Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/([^/,\s]+)\/request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/;
@@ -87,14 +95,25 @@ export const verifyVolcSignature = (
     return volcError(401, 'SignatureDoesNotMatch', 100010, 'X-Content-Sha256 does not match the body', requestId);
   }
   const expected = computeSignature(
-    { method: request.method, pathname: request.pathname, query: queryRecord(request.query), signedHeaders, bodySha256: signedHeaders['x-content-sha256'] ?? sha256Hex(request.body.toString('utf8')) },
+    {
+      method: request.method,
+      pathname: request.pathname,
+      query: queryRecord(request.query),
+      signedHeaders,
+      bodySha256: signedHeaders['x-content-sha256'] ?? sha256Hex(request.body.toString('utf8')),
+    },
     credentials.secretAccessKey,
     xDate,
     { region: region as string, service: service as string },
   );
   if (service !== 'rtc' || expected !== signature) {
-    return volcError(401, 'SignatureDoesNotMatch', 100010,
-      'The request signature we calculated does not match the signature you provided. Check your Secret Access Key and signing method.', requestId);
+    return volcError(
+      401,
+      'SignatureDoesNotMatch',
+      100010,
+      'The request signature we calculated does not match the signature you provided. Check your Secret Access Key and signing method.',
+      requestId,
+    );
   }
   return undefined;
 };
@@ -152,7 +171,9 @@ export const serveVolc = async (context: EmulatorContext, req: IncomingMessage, 
   const { volc: credentials } = context.credentials;
   const signatureProblem = verifyVolcSignature(
     { method: req.method ?? 'GET', pathname: url.pathname, query: url.searchParams, headers: req.headers, body },
-    credentials, context.clock(), requestId,
+    credentials,
+    context.clock(),
+    requestId,
   );
   if (signatureProblem) return answer(signatureProblem);
   const knownAppIds = new Set([credentials.rtcAppId]);

@@ -1,14 +1,13 @@
-import { composeTencentApi } from '../lib/compose/functions.ts';
-import { type AdminAction, MAX_ADMINS, changeAdmins } from '../lib/groups/admins.ts';
-import { httpFunction } from '../lib/http/handler.ts';
-import { readJsonBody } from '../lib/http/json-body.ts';
-import { rawPathParam } from '../lib/http/path.ts';
-import { Issues, groupId, knownQuery } from '../lib/http/validate.ts';
+import { composeTencentApi } from '#lib/compose/functions.ts';
+import { type AdminAction, changeAdmins, MAX_ADMINS } from '#lib/groups/admins.ts';
+import { httpFunction } from '#lib/http/handler.ts';
+import { readJsonBody } from '#lib/http/json-body.ts';
+import { rawPathParam } from '#lib/http/path.ts';
+import { groupId, hasControlCharacters, Issues, knownQuery } from '#lib/http/validate.ts';
 
 const ROUTE = '/v1/groups/{groupId}/admins';
 const ACTIONS: readonly AdminAction[] = ['set', 'cancel'];
 const ACCOUNT_MAX_BYTES = 32;
-const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
 
 const parseAccounts = (value: unknown, issues: Issues): string[] | undefined => {
   if (!Array.isArray(value) || value.length < 1 || value.length > MAX_ADMINS) {
@@ -17,7 +16,7 @@ const parseAccounts = (value: unknown, issues: Issues): string[] | undefined => 
   value.forEach((account, index) => {
     if (typeof account !== 'string' || account.trim() === '') {
       issues.add(`accounts[${index}]`, 'must be a non-empty string');
-    } else if (Buffer.byteLength(account, 'utf8') > ACCOUNT_MAX_BYTES || CONTROL_CHARS.test(account) || !account.isWellFormed()) {
+    } else if (Buffer.byteLength(account, 'utf8') > ACCOUNT_MAX_BYTES || hasControlCharacters(account) || !account.isWellFormed()) {
       issues.add(`accounts[${index}]`, `must be at most ${ACCOUNT_MAX_BYTES} bytes of UTF-8 without control characters`);
     }
   });
@@ -25,22 +24,25 @@ const parseAccounts = (value: unknown, issues: Issues): string[] | undefined => 
   return value as string[];
 };
 
-export const handler = httpFunction(() => composeTencentApi(process.env), async ({ event, deadline }, { tencent }) => {
-  const issues = new Issues();
-  const id = groupId(rawPathParam(event, 'groupId', ROUTE), issues);
-  knownQuery(event.queryStringParameters, [], issues);
-  issues.throwIfAny();
-  const body = readJsonBody(event);
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    issues.add('body', 'must be a JSON object with "action" and "accounts"');
+export const handler = httpFunction(
+  () => composeTencentApi(process.env),
+  async ({ event, deadline }, { tencent }) => {
+    const issues = new Issues();
+    const id = groupId(rawPathParam(event, 'groupId', ROUTE), issues);
+    knownQuery(event.queryStringParameters, [], issues);
     issues.throwIfAny();
-  }
-  const fields = body as Record<string, unknown>;
-  for (const key of Object.keys(fields)) {
-    if (key !== 'action' && key !== 'accounts') issues.add(key, 'is not a field of this request');
-  }
-  const action = ACTIONS.includes(fields.action as AdminAction) ? (fields.action as AdminAction) : issues.add('action', 'must be "set" or "cancel"');
-  const accounts = parseAccounts(fields.accounts, issues);
-  issues.throwIfAny();
-  return { body: await changeAdmins(tencent, { groupId: id as string, action: action as AdminAction, accounts: accounts as string[] }, deadline) };
-});
+    const body = readJsonBody(event);
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+      issues.add('body', 'must be a JSON object with "action" and "accounts"');
+      issues.throwIfAny();
+    }
+    const fields = body as Record<string, unknown>;
+    for (const key of Object.keys(fields)) {
+      if (key !== 'action' && key !== 'accounts') issues.add(key, 'is not a field of this request');
+    }
+    const action = ACTIONS.includes(fields.action as AdminAction) ? (fields.action as AdminAction) : issues.add('action', 'must be "set" or "cancel"');
+    const accounts = parseAccounts(fields.accounts, issues);
+    issues.throwIfAny();
+    return { body: await changeAdmins(tencent, { groupId: id as string, action: action as AdminAction, accounts: accounts as string[] }, deadline) };
+  },
+);

@@ -1,16 +1,19 @@
-import { composeVolcApi } from '../lib/compose/functions.ts';
-import { httpFunction } from '../lib/http/handler.ts';
-import { rawPathParam } from '../lib/http/path.ts';
-import { Issues, appIdOrDefault, knownQuery, roomId } from '../lib/http/validate.ts';
-import { fetchRoomOnlineUsers } from '../lib/rooms/online-users.ts';
+import { composeVolcApi } from '#lib/compose/functions.ts';
+import { httpFunction } from '#lib/http/handler.ts';
+import { rawPathParam } from '#lib/http/path.ts';
+import { appIdOrDefault, Issues, knownQuery, roomId } from '#lib/http/validate.ts';
+import { fetchRoomOnlineUsers } from '#lib/rooms/online-users.ts';
 
 const ROUTE = '/v1/rooms/{roomId}/online-users';
 
-export const handler = httpFunction(() => composeVolcApi(process.env), async ({ event, deadline }, { volc, defaultRtcAppId }) => {
-  const issues = new Issues();
-  const room = roomId(rawPathParam(event, 'roomId', ROUTE), issues);
-  const query = knownQuery(event.queryStringParameters, ['appId'], issues);
-  const app = appIdOrDefault(query.appId, defaultRtcAppId, issues);
-  issues.throwIfAny();
-  return { body: await fetchRoomOnlineUsers(volc, app as string, room as string, deadline) };
-});
+export const handler = httpFunction(
+  () => composeVolcApi(process.env),
+  async ({ event, deadline }, { volc, defaultRtcAppId }) => {
+    const issues = new Issues();
+    const room = roomId(rawPathParam(event, 'roomId', ROUTE), issues);
+    const query = knownQuery(event.queryStringParameters, ['appId'], issues);
+    const app = appIdOrDefault(query.appId, defaultRtcAppId, issues);
+    issues.throwIfAny();
+    return { body: await fetchRoomOnlineUsers(volc, app as string, room as string, deadline) };
+  },
+);

@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
-import { composeSnapshot } from '../lib/snapshots/compose.ts';
-import { type RunSummary, runSnapshot } from '../lib/snapshots/run.ts';
-import type { Shard } from '../lib/snapshots/targets.ts';
+import { composeSnapshot } from '#lib/snapshots/compose.ts';
+import { type RunSummary, runSnapshot } from '#lib/snapshots/run.ts';
+import type { Shard } from '#lib/snapshots/targets.ts';
 
 // The scheduled function (EventBridge, every minute). Its schedule input names the shard:
 // { "shard": 0, "shards": 4 }; without one it is the only shard.
@@ -21,8 +21,11 @@ const parseShard = (event: unknown): Shard => {
 export const handler = async (event: unknown, context?: Context): Promise<RunSummary> => {
   const shard = parseShard(event);
   const remainingMs = context?.getRemainingTimeInMillis?.();
-  return runSnapshot({
-    ...snapshotFunction.dependenciesFor(shard.count),
-    ...(remainingMs === undefined ? {} : { invocationEndsAt: Date.now() + remainingMs }),
-  }, shard);
+  return runSnapshot(
+    {
+      ...snapshotFunction.dependenciesFor(shard.count),
+      ...(remainingMs === undefined ? {} : { invocationEndsAt: Date.now() + remainingMs }),
+    },
+    shard,
+  );
 };

@@ -1,24 +1,30 @@
-import { composeTrackingList } from '../lib/compose/functions.ts';
-import { httpFunction } from '../lib/http/handler.ts';
-import { Issues, integerInRange, knownQuery } from '../lib/http/validate.ts';
-import type { TargetKind } from '../lib/tracking/registry.ts';
-import { type ListCursor, decodeListCursor, encodeListCursor, listTracked, trackingListAnswer } from '../lib/tracking/list.ts';
+import { composeTrackingList } from '#lib/compose/functions.ts';
+import { httpFunction } from '#lib/http/handler.ts';
+import { Issues, integerInRange, knownQuery } from '#lib/http/validate.ts';
+import { decodeListCursor, encodeListCursor, type ListCursor, listTracked, trackingListAnswer } from '#lib/tracking/list.ts';
+import type { TargetKind } from '#lib/tracking/registry.ts';
 
 const KINDS: readonly TargetKind[] = ['group', 'room'];
 
-export const handler = httpFunction(() => composeTrackingList(process.env), async ({ event, deadline }, { registry, store }) => {
-  const issues = new Issues();
-  const query = knownQuery(event.queryStringParameters, ['kind', 'limit', 'cursor'], issues);
-  const kind = query.kind === undefined || KINDS.includes(query.kind as TargetKind) ? (query.kind as TargetKind | undefined) : issues.add('kind', 'must be group or room');
-  const limit = integerInRange(query.limit, 'limit', { min: 1, max: 1000, fallback: 100 }, issues);
-  let cursor: ListCursor | undefined;
-  if (query.cursor !== undefined) {
-    cursor = decodeListCursor(query.cursor, kind);
-    if (!cursor) issues.add('cursor', 'is not a cursor of this listing; pass nextCursor from the previous page unchanged, with the same kind');
-  }
-  issues.throwIfAny();
-  const now = Date.now();
-  const signal = AbortSignal.timeout(Math.max(1, deadline.remainingMs()));
-  const listed = await listTracked(registry, { kind, limit: limit as number, cursor, now, signal });
-  return { body: await trackingListAnswer(store, listed, now, encodeListCursor, signal) };
-});
+export const handler = httpFunction(
+  () => composeTrackingList(process.env),
+  async ({ event, deadline }, { registry, store }) => {
+    const issues = new Issues();
+    const query = knownQuery(event.queryStringParameters, ['kind', 'limit', 'cursor'], issues);
+    const kind =
+      query.kind === undefined || KINDS.includes(query.kind as TargetKind)
+        ? (query.kind as TargetKind | undefined)
+        : issues.add('kind', 'must be group or room');
+    const limit = integerInRange(query.limit, 'limit', { min: 1, max: 1000, fallback: 100 }, issues);
+    let cursor: ListCursor | undefined;
+    if (query.cursor !== undefined) {
+      cursor = decodeListCursor(query.cursor, kind);
+      if (!cursor) issues.add('cursor', 'is not a cursor of this listing; pass nextCursor from the previous page unchanged, with the same kind');
+    }
+    issues.throwIfAny();
+    const now = Date.now();
+    const signal = AbortSignal.timeout(Math.max(1, deadline.remainingMs()));
+    const listed = await listTracked(registry, { kind, limit: limit as number, cursor, now, signal });
+    return { body: await trackingListAnswer(store, listed, now, encodeListCursor, signal) };
+  },
+);

@@ -11,10 +11,12 @@ export interface SecretSource {
   read(secretId: string, signal?: AbortSignal): Promise<string>;
 }
 
-export const secretsManagerSource = (client = new SecretsManagerClient({
-  maxAttempts: 2,
-  requestHandler: { connectionTimeout: 1000, requestTimeout: 2000 },
-})): SecretSource => ({
+export const secretsManagerSource = (
+  client = new SecretsManagerClient({
+    maxAttempts: 2,
+    requestHandler: { connectionTimeout: 1000, requestTimeout: 2000 },
+  }),
+): SecretSource => ({
   async read(secretId, signal) {
     const answer = await client.send(new GetSecretValueCommand({ SecretId: secretId }), signal ? { abortSignal: signal } : {});
     if (typeof answer.SecretString !== 'string') throw new Error(`secret ${secretId} has no SecretString`);
@@ -106,15 +108,17 @@ export class SecretCache<T> {
 }
 
 const errorName = (error: unknown): string => (error instanceof Error ? error.name : 'Error');
-const errorSummary = (error: unknown) =>
-  error instanceof Error ? { name: error.name, message: error.message } : { name: 'Error', message: String(error) };
+const errorSummary = (error: unknown) => (error instanceof Error ? { name: error.name, message: error.message } : { name: 'Error', message: String(error) });
 
 /**
  * Parses a JSON secret and checks the required fields exist, naming only missing fields, never
  * values. Optional fields are returned when present and non-blank.
  */
 export const parseJsonSecret = <K extends string, O extends string = never>(
-  secretName: string, fields: readonly K[], raw: string, optional: readonly O[] = [],
+  secretName: string,
+  fields: readonly K[],
+  raw: string,
+  optional: readonly O[] = [],
 ): Record<K, string> & Partial<Record<O, string>> => {
   let parsed: unknown;
   try {

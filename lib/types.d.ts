@@ -10,6 +10,7 @@ declare module 'tls-sig-api-v2/TLSSigAPIv2.js' {
 
 declare module 'dynalite' {
   import type { Server } from 'node:http';
+
   function dynalite(options?: { path?: string; createTableMs?: number; deleteTableMs?: number; updateTableMs?: number; ssl?: boolean }): Server;
   export default dynalite;
 }

@@ -1,4 +1,4 @@
-import { emulatorClient } from '../support/emulator-client.ts';
+import { emulatorClient } from '#support/emulator-client.ts';
 
 // The demo rooms `npm start` creates in the emulator, and the curl lines it prints for them.
 

@@ -23,10 +23,11 @@ export const startDynamo = async (options: { port: number; dataDir?: string }): 
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    close: () => new Promise((resolve) => {
-      (server as Server & { closeAllConnections?: () => void }).closeAllConnections?.();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        (server as Server & { closeAllConnections?: () => void }).closeAllConnections?.();
+        server.close(() => resolve());
+      }),
   };
 };
 
@@ -46,12 +47,14 @@ export const ensureTable = async (endpoint: string, table: LocalTable, tableName
   const definition = tableDefinition(projectRoot, table);
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   try {
-    await client.send(new CreateTableCommand({
-      TableName: tableName,
-      AttributeDefinitions: definition.AttributeDefinitions,
-      KeySchema: definition.KeySchema,
-      BillingMode: definition.BillingMode,
-    }));
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: definition.AttributeDefinitions,
+        KeySchema: definition.KeySchema,
+        BillingMode: definition.BillingMode,
+      }),
+    );
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   } finally {

@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import type { CallbackTargets } from '../emulator/callbacks.ts';
-import { type RunningEmulator, startEmulator } from '../emulator/server.ts';
-import { LOCAL_SECRET_NAMES } from '../support/demo-credentials.ts';
-import { localAwsEnvironment } from '../support/local-aws.ts';
-import { type RunningDynamo, ensureTable, startDynamo } from './dynamodb.ts';
+import type { CallbackTargets } from '#emulator/callbacks.ts';
+import { type RunningEmulator, startEmulator } from '#emulator/server.ts';
+import { LOCAL_SECRET_NAMES } from '#support/demo-credentials.ts';
+import { localAwsEnvironment } from '#support/local-aws.ts';
+import { ensureTable, type RunningDynamo, startDynamo } from './dynamodb.ts';
 
 // The whole local stack in one place, used by `npm start` and by the test suite alike:
 // the emulator (upstreams + Secrets Manager) in this process, serverless-offline as a child.
@@ -82,14 +82,20 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
   const buildDir = `.esbuild-local-${options.apiPort}`;
   const memoryProbe = options.memoryProbeFile ? ['--expose-gc', '--import', path.join(root, 'local/memory-probe.ts')] : [];
   const args = [
-    '--import', path.join(root, 'local/offline-preload.ts'),
+    '--import',
+    path.join(root, 'local/offline-preload.ts'),
     ...memoryProbe,
     path.join(root, 'node_modules/osls/bin/serverless.js'),
-    'offline', 'start',
-    '--stage', 'local',
-    '--host', '127.0.0.1',
-    '--httpPort', String(options.apiPort),
-    '--lambdaPort', String(options.apiPort + 2),
+    'offline',
+    'start',
+    '--stage',
+    'local',
+    '--host',
+    '127.0.0.1',
+    '--httpPort',
+    String(options.apiPort),
+    '--lambdaPort',
+    String(options.apiPort + 2),
     '--noAuth',
     ...Object.entries(params).map(([name, value]) => `--param=${name}=${value}`),
   ];

@@ -1,8 +1,8 @@
-import type { CallbackAttempt, CallbackOutcome } from '../emulator/callbacks.ts';
-import type { EmulatorLimits } from '../emulator/context.ts';
-import type { CredentialsChange } from '../emulator/control.ts';
-import type { StoredGroupMessage, StoredRoomMessage } from '../emulator/state.ts';
-import type { ApiStats, Fault } from '../emulator/traffic.ts';
+import type { CallbackAttempt, CallbackOutcome } from '#emulator/callbacks.ts';
+import type { EmulatorLimits } from '#emulator/context.ts';
+import type { CredentialsChange } from '#emulator/control.ts';
+import type { StoredGroupMessage, StoredRoomMessage } from '#emulator/state.ts';
+import type { ApiStats, Fault } from '#emulator/traffic.ts';
 
 // The emulator's control API (docs/EMULATOR.md), as tests, benchmarks and `npm start` drive it.
 
@@ -51,7 +51,10 @@ export const emulatorClient = (baseUrl: string | (() => string)) => {
     putGroup: (groupId: string, spec: Record<string, unknown>) =>
       control<{ groupId: string; type: string; memberCount: number; onlineCount: number; created: boolean } & WithCallbacks>('PUT', groupPath(groupId), spec),
     getGroup: (groupId: string) =>
-      control<{ groupId: string; type: string; name: string; admins: string[]; memberCount: number; onlineCount: number; onlineMembers: number }>('GET', groupPath(groupId)),
+      control<{ groupId: string; type: string; name: string; admins: string[]; memberCount: number; onlineCount: number; onlineMembers: number }>(
+        'GET',
+        groupPath(groupId),
+      ),
     /** Destroys a group (Group.CallbackAfterGroupDestroyed). */
     deleteGroup: (groupId: string) => control<{ groupId: string; destroyed: true } & WithCallbacks>('DELETE', groupPath(groupId)),
     /** The account comes online, joining first if need be (Group.CallbackAfterNewMemberJoin); onlineCount follows. */
@@ -68,14 +71,12 @@ export const emulatorClient = (baseUrl: string | (() => string)) => {
     putRoom: (appId: string, roomId: string, spec: { visibleUsers?: string[]; invisibleUsers?: string[] }) =>
       control<{ ok: true; created: boolean } & WithCallbacks>('PUT', roomPath(appId, roomId), spec),
     /** Ends a room (RoomDestroy). */
-    deleteRoom: (appId: string, roomId: string) =>
-      control<{ appId: string; roomId: string; ended: true } & WithCallbacks>('DELETE', roomPath(appId, roomId)),
+    deleteRoom: (appId: string, roomId: string) => control<{ appId: string; roomId: string; ended: true } & WithCallbacks>('DELETE', roomPath(appId, roomId)),
     /** The user enters the room, created by this first join if need be (RoomCreate, UserJoinRoom). */
     joinRoom: (appId: string, roomId: string, userId: string, visible = true) =>
       control<RoomUserChange>('POST', `${roomPath(appId, roomId)}/join`, { userId, visible }),
     /** The user leaves the room (UserLeaveRoom). */
-    leaveRoom: (appId: string, roomId: string, userId: string) =>
-      control<RoomUserChange>('POST', `${roomPath(appId, roomId)}/leave`, { userId }),
+    leaveRoom: (appId: string, roomId: string, userId: string) => control<RoomUserChange>('POST', `${roomPath(appId, roomId)}/leave`, { userId }),
     /** Every SendBroadcast stored for the room, oldest first. */
     roomMessages: (appId: string, roomId: string) =>
       control<{ appId: string; roomId: string; messages: StoredRoomMessage[] }>('GET', `${roomPath(appId, roomId)}/messages`),

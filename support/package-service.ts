@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -21,17 +21,26 @@ export interface PackagedService {
 /** Packages the service for `stage` with the example ARNs and `params` (`name=value`), and reads its CloudFormation template. */
 export const packageService = (options: { stage?: string; params?: string[] } = {}): PackagedService => {
   const dir = mkdtempSync(path.join(tmpdir(), 'livegate-package-'));
-  execFileSync(process.execPath, [
-    path.join(process.cwd(), 'node_modules/osls/bin/serverless.js'), 'package', '--stage', options.stage ?? 'test', '--package', dir,
-    `--param=tencentSecretArn=${EXAMPLE_SECRET_ARNS.tencent}`,
-    `--param=volcSecretArn=${EXAMPLE_SECRET_ARNS.volc}`,
-    ...(options.params ?? []).map((param) => `--param=${param}`),
-  ], {
-    cwd: process.cwd(),
-    // A build folder of its own, so packaging never shares esbuild's output with a running serverless-offline.
-    env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', LIVEGATE_BUILD_DIR: `.esbuild-package-${process.pid}` },
-    stdio: 'pipe',
-  });
+  execFileSync(
+    process.execPath,
+    [
+      path.join(process.cwd(), 'node_modules/osls/bin/serverless.js'),
+      'package',
+      '--stage',
+      options.stage ?? 'test',
+      '--package',
+      dir,
+      `--param=tencentSecretArn=${EXAMPLE_SECRET_ARNS.tencent}`,
+      `--param=volcSecretArn=${EXAMPLE_SECRET_ARNS.volc}`,
+      ...(options.params ?? []).map((param) => `--param=${param}`),
+    ],
+    {
+      cwd: process.cwd(),
+      // A build folder of its own, so packaging never shares esbuild's output with a running serverless-offline.
+      env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', LIVEGATE_BUILD_DIR: `.esbuild-package-${process.pid}` },
+      stdio: 'pipe',
+    },
+  );
   const templateText = readFileSync(path.join(dir, 'cloudformation-template-update-stack.json'), 'utf8');
   return { dir, template: JSON.parse(templateText), templateText };
 };

@@ -1,4 +1,4 @@
-import type { Transport } from '../../lib/upstream/transport.ts';
+import type { Transport } from '#lib/upstream/transport.ts';
 
 // Bench variant: Node's built-in fetch (undici), which keeps connections alive per origin by
 // itself. This was the shipped transport before the comparison in bench/ANALYSIS.md.

@@ -1,6 +1,6 @@
-import { ApiError } from '../http/api-error.ts';
-import { log } from '../log.ts';
-import type { SecretCache } from '../secrets.ts';
+import { ApiError } from '#lib/http/api-error.ts';
+import { log } from '#lib/log.ts';
+import type { SecretCache } from '#lib/secrets.ts';
 
 // A callback is authenticated against the secret as cached; when its signature does not match,
 // the secret is read again once (rate-limited by the cache) so a rotated token is picked up

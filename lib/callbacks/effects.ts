@@ -1,7 +1,7 @@
-import { log } from '../log.ts';
-import type { Target } from '../snapshots/targets.ts';
-import { targetKey } from '../snapshots/targets.ts';
-import type { TrackingRegistry } from '../tracking/registry.ts';
+import { log } from '#lib/log.ts';
+import type { Target } from '#lib/snapshots/targets.ts';
+import { targetKey } from '#lib/snapshots/targets.ts';
+import type { TrackingRegistry } from '#lib/tracking/registry.ts';
 
 // What a callback does to the registry: start or renew the `callback` source of a target, or end
 // it. Membership events come in bursts (every join and leave of a busy room, all written to one

@@ -1,6 +1,6 @@
-import { log } from '../log.ts';
-import type { TrackingRegistry } from '../tracking/registry.ts';
-import { type CallbackEffect, type RecentRenewals, applyCallbackEffect } from './effects.ts';
+import { log } from '#lib/log.ts';
+import type { TrackingRegistry } from '#lib/tracking/registry.ts';
+import { applyCallbackEffect, type CallbackEffect, type RecentRenewals } from './effects.ts';
 
 /**
  * Applies an authenticated event once: it is remembered first (a conditional write, so two
@@ -18,8 +18,11 @@ export const receiveOnce = async (
     await applyCallbackEffect(registry, effect, options);
     return true;
   } catch (error) {
-    await registry.forgetEvent(event.provider, event.id).catch((forgetError: unknown) =>
-      log.error('a failed callback could not be forgotten; its retry will be taken for a duplicate', { provider: event.provider, error: forgetError }));
+    await registry
+      .forgetEvent(event.provider, event.id)
+      .catch((forgetError: unknown) =>
+        log.error('a failed callback could not be forgotten; its retry will be taken for a duplicate', { provider: event.provider, error: forgetError }),
+      );
     throw error;
   }
 };

@@ -1,6 +1,6 @@
-import type { Issues } from '../http/validate.ts';
-import { groupId } from '../http/validate.ts';
-import type { TencentCredentials } from '../tencent/credentials.ts';
+import type { Issues } from '#lib/http/validate.ts';
+import { groupId } from '#lib/http/validate.ts';
+import type { TencentCredentials } from '#lib/tencent/credentials.ts';
 import type { Refusal } from './authenticate.ts';
 import type { CallbackEffect } from './effects.ts';
 import { sameSignature, tencentCallbackSign } from './signatures.ts';

@@ -1,9 +1,9 @@
-import type { Issues } from '../http/validate.ts';
-import { roomId } from '../http/validate.ts';
-import type { VolcSecret } from '../volc/credentials.ts';
+import type { Issues } from '#lib/http/validate.ts';
+import { roomId } from '#lib/http/validate.ts';
+import type { VolcSecret } from '#lib/volc/credentials.ts';
 import type { Refusal } from './authenticate.ts';
 import type { CallbackEffect } from './effects.ts';
-import { VOLC_SIGNED_FIELDS, type VolcSignedField, sameSignature, volcCallbackSignature } from './signatures.ts';
+import { sameSignature, VOLC_SIGNED_FIELDS, type VolcSignedField, volcCallbackSignature } from './signatures.ts';
 
 // Volcengine RTC event callbacks: everything, the signature included, is in the JSON body.
 

@@ -1,13 +1,13 @@
-import type { TencentConfig, VolcConfig } from '../config/providers.ts';
-import type { RuntimeConfig } from '../config/runtime.ts';
-import { SecretCache, type SecretSource, secretsManagerSource } from '../secrets.ts';
-import { type TencentApi, TencentChatClient } from '../tencent/client.ts';
-import { type TencentCredentials, parseTencentSecret } from '../tencent/credentials.ts';
-import { tencentBaseUrls } from '../tencent/regions.ts';
-import { UserSigCache } from '../tencent/usersig.ts';
-import type { RateGate } from '../upstream/rate-gate.ts';
-import { VolcRtcClient } from '../volc/client.ts';
-import { type VolcSecret, parseVolcSecret } from '../volc/credentials.ts';
+import type { TencentConfig, VolcConfig } from '#lib/config/providers.ts';
+import type { RuntimeConfig } from '#lib/config/runtime.ts';
+import { SecretCache, type SecretSource, secretsManagerSource } from '#lib/secrets.ts';
+import { type TencentApi, TencentChatClient } from '#lib/tencent/client.ts';
+import { parseTencentSecret, type TencentCredentials } from '#lib/tencent/credentials.ts';
+import { tencentBaseUrls } from '#lib/tencent/regions.ts';
+import { UserSigCache } from '#lib/tencent/usersig.ts';
+import type { RateGate } from '#lib/upstream/rate-gate.ts';
+import { VolcRtcClient } from '#lib/volc/client.ts';
+import { parseVolcSecret, type VolcSecret } from '#lib/volc/credentials.ts';
 
 // How the upstream clients are put together from configuration; every composition root (each
 // function's, and the tests' and benchmarks' in-process ones) builds them here.
@@ -39,11 +39,7 @@ export const buildTencentClient = (
     ...(options.rateGates ? { rateGates: options.rateGates } : {}),
   });
 
-export const buildVolcClient = (
-  config: VolcConfig,
-  runtime: RuntimeConfig,
-  options: ClientOptions & { rateGate?: RateGate } = {},
-): VolcRtcClient =>
+export const buildVolcClient = (config: VolcConfig, runtime: RuntimeConfig, options: ClientOptions & { rateGate?: RateGate } = {}): VolcRtcClient =>
   new VolcRtcClient({
     baseUrl: config.baseUrl,
     region: config.region,

@@ -1,18 +1,18 @@
-import type { Env } from '../config/env.ts';
-import { readDefaultRtcAppId, readTencentConfig, readVolcConfig } from '../config/providers.ts';
-import { type RuntimeConfig, readRuntimeConfig } from '../config/runtime.ts';
-import { readStorageConfig } from '../config/snapshots.ts';
-import { type TrackingConfig, readTrackingConfig } from '../config/tracking.ts';
-import { log, setLogLevel } from '../log.ts';
-import type { SecretCache } from '../secrets.ts';
-import { DynamoSnapshotStore } from '../snapshots/store-dynamodb.ts';
-import type { SnapshotStore } from '../snapshots/store.ts';
-import type { TencentChatClient } from '../tencent/client.ts';
-import type { TencentCredentials } from '../tencent/credentials.ts';
-import type { TrackingRegistry } from '../tracking/registry.ts';
-import { DynamoTrackingRegistry } from '../tracking/registry-dynamodb.ts';
-import type { VolcRtcClient } from '../volc/client.ts';
-import type { VolcSecret } from '../volc/credentials.ts';
+import type { Env } from '#lib/config/env.ts';
+import { readDefaultRtcAppId, readTencentConfig, readVolcConfig } from '#lib/config/providers.ts';
+import { type RuntimeConfig, readRuntimeConfig } from '#lib/config/runtime.ts';
+import { readStorageConfig } from '#lib/config/snapshots.ts';
+import { readTrackingConfig, type TrackingConfig } from '#lib/config/tracking.ts';
+import { log, setLogLevel } from '#lib/log.ts';
+import type { SecretCache } from '#lib/secrets.ts';
+import type { SnapshotStore } from '#lib/snapshots/store.ts';
+import { DynamoSnapshotStore } from '#lib/snapshots/store-dynamodb.ts';
+import type { TencentChatClient } from '#lib/tencent/client.ts';
+import type { TencentCredentials } from '#lib/tencent/credentials.ts';
+import type { TrackingRegistry } from '#lib/tracking/registry.ts';
+import { DynamoTrackingRegistry } from '#lib/tracking/registry-dynamodb.ts';
+import type { VolcRtcClient } from '#lib/volc/client.ts';
+import type { VolcSecret } from '#lib/volc/credentials.ts';
 import { buildTencentClient, buildTencentSecrets, buildVolcClient, buildVolcSecrets } from './clients.ts';
 
 // Composition roots: each function calls one of these once, at init, with its environment. They

@@ -72,6 +72,9 @@ export class EnvReader {
 
   /** A comma list; blanks are dropped. */
   list(name: string): string[] {
-    return (this.text(name) ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
+    return (this.text(name) ?? '')
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean);
   }
 }

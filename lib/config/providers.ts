@@ -1,4 +1,4 @@
-import { TENCENT_REGIONS, type TencentRegion } from '../tencent/regions.ts';
+import { TENCENT_REGIONS, type TencentRegion } from '#lib/tencent/regions.ts';
 import { type Env, EnvReader } from './env.ts';
 
 // How to reach each provider. A provider is configured when its secret is named; once it is,

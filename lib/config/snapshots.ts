@@ -1,4 +1,4 @@
-import { type Target, parseGroupList, parseRoomList } from '../snapshots/targets.ts';
+import { parseGroupList, parseRoomList, type Target } from '#lib/snapshots/targets.ts';
 import { ConfigError, type Env, EnvReader } from './env.ts';
 import { readDefaultRtcAppId } from './providers.ts';
 

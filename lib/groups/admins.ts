@@ -1,5 +1,5 @@
-import type { Deadline } from '../deadline.ts';
-import type { TencentChatClient } from '../tencent/client.ts';
+import type { Deadline } from '#lib/deadline.ts';
+import type { TencentChatClient } from '#lib/tencent/client.ts';
 
 export type AdminAction = 'set' | 'cancel';
 export const MAX_ADMINS = 5;
@@ -12,10 +12,14 @@ export interface AdminChange {
 
 /** Going past the admin limit comes out as an 'admin-limit' failure (see lib/tencent/failures.ts). */
 export const changeAdmins = async (client: TencentChatClient, change: AdminChange, deadline: Deadline): Promise<AdminChange> => {
-  await client.call('modify_admin', {
-    GroupId: change.groupId,
-    CommandType: change.action === 'set' ? 1 : 2,
-    Admin_Account: change.accounts,
-  }, deadline);
+  await client.call(
+    'modify_admin',
+    {
+      GroupId: change.groupId,
+      CommandType: change.action === 'set' ? 1 : 2,
+      Admin_Account: change.accounts,
+    },
+    deadline,
+  );
   return change;
 };

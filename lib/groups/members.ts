@@ -1,7 +1,7 @@
-import type { Deadline } from '../deadline.ts';
-import { inPool } from '../pool.ts';
-import type { TencentChatClient } from '../tencent/client.ts';
-import { UpstreamFailure, isFailureOfKind } from '../upstream/failure.ts';
+import type { Deadline } from '#lib/deadline.ts';
+import { inPool } from '#lib/pool.ts';
+import type { TencentChatClient } from '#lib/tencent/client.ts';
+import { isFailureOfKind, UpstreamFailure } from '#lib/upstream/failure.ts';
 
 export const MEMBER_FIELDS = ['role', 'joinTime', 'msgSeq', 'msgFlag', 'lastSendMsgTime', 'shutUpUntil', 'nameCard'] as const;
 export type MemberField = (typeof MEMBER_FIELDS)[number];
@@ -67,12 +67,9 @@ export const toMember = (raw: Record<string, unknown>, fields: readonly MemberFi
 // When Tencent answers 10018 (answer over 1 MB) the size that finally worked is kept for the
 // same kind of request, so the next caller does not pay for the failed attempt again.
 const learnedPageSize = new Map<string, number>();
-const shapeKey = (query: MemberQuery): string =>
-  JSON.stringify([query.fields ?? null, query.roles ?? null, query.customFields ?? null]);
+const shapeKey = (query: MemberQuery): string => JSON.stringify([query.fields ?? null, query.roles ?? null, query.customFields ?? null]);
 
-export const fetchMembers = async (
-  client: TencentChatClient, query: MemberQuery, deadline: Deadline, options: MemberFetchOptions,
-): Promise<MemberPage> => {
+export const fetchMembers = async (client: TencentChatClient, query: MemberQuery, deadline: Deadline, options: MemberFetchOptions): Promise<MemberPage> => {
   const key = shapeKey(query);
   const pageSize = Math.min(options.pageSize, learnedPageSize.get(key) ?? options.pageSize);
   let memberCount: number | undefined;
@@ -117,7 +114,10 @@ export const fetchMembers = async (
     learnedPageSize.set(key, smallestSplit);
   }
 
-  const members = pages.flat().slice(0, query.limit).map((raw) => toMember(raw, query.fields));
+  const members = pages
+    .flat()
+    .slice(0, query.limit)
+    .map((raw) => toMember(raw, query.fields));
   const total = memberCount ?? query.offset + members.length;
   return {
     groupId: query.groupId,

@@ -1,6 +1,6 @@
-import type { Deadline } from '../deadline.ts';
-import type { TencentChatClient } from '../tencent/client.ts';
-import { UpstreamFailure } from '../upstream/failure.ts';
+import type { Deadline } from '#lib/deadline.ts';
+import type { TencentChatClient } from '#lib/tencent/client.ts';
+import { UpstreamFailure } from '#lib/upstream/failure.ts';
 
 export interface OnlineCount {
   groupId: string;

@@ -1,4 +1,4 @@
-import type { Provider } from '../upstream/failure.ts';
+import type { Provider } from '#lib/upstream/failure.ts';
 
 // The error vocabulary of ../shared/API.md, used by the HTTP edge only: validation throws it,
 // and lib/http/to-api-error.ts turns every typed failure from below into one. Anything else that
@@ -79,4 +79,3 @@ export class ApiError extends Error {
 
 export const invalidArgument = (details: FieldIssue[], message = 'The request is not valid.'): ApiError =>
   new ApiError('INVALID_ARGUMENT', message, { details });
-

@@ -1,9 +1,9 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { RuntimeConfig } from '../config/runtime.ts';
-import { ConfigError } from '../config/env.ts';
-import { Deadline } from '../deadline.ts';
-import { log } from '../log.ts';
+import { ConfigError } from '#lib/config/env.ts';
+import type { RuntimeConfig } from '#lib/config/runtime.ts';
+import { Deadline } from '#lib/deadline.ts';
+import { log } from '#lib/log.ts';
 import { ApiError } from './api-error.ts';
 import { chooseRequestId } from './request-id.ts';
 import { errorResponse, jsonResponse } from './response.ts';

@@ -1,4 +1,4 @@
-import { type HistoryCursor, decodeCursor } from '../snapshots/history.ts';
+import { decodeCursor, type HistoryCursor } from '#lib/snapshots/history.ts';
 import { type Issues, integerInRange } from './validate.ts';
 
 export const HISTORY_QUERY = ['from', 'to', 'limit', 'cursor'] as const;
@@ -24,7 +24,12 @@ export interface HistoryRequest {
  * from/to/limit/cursor of a history request. Without from/to the range is the last hour; with a
  * cursor and no from/to, the cursor's range (the last hour moves, a paging session must not).
  */
-export const readHistoryQuery = (query: Record<string, string | undefined>, key: string | undefined, issues: Issues, now: number): HistoryRequest | undefined => {
+export const readHistoryQuery = (
+  query: Record<string, string | undefined>,
+  key: string | undefined,
+  issues: Issues,
+  now: number,
+): HistoryRequest | undefined => {
   const limit = integerInRange(query.limit, 'limit', { min: 1, max: 10_000, fallback: 1000 }, issues);
   const from = instant(query.from, 'from', issues);
   const to = instant(query.to, 'to', issues);

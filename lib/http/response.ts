@@ -1,5 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { ApiError } from './api-error.ts';
+import type { ApiError } from './api-error.ts';
 
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
@@ -12,13 +12,17 @@ export const jsonResponse = (statusCode: number, body: unknown, headers: Record<
 export const errorResponse = (error: ApiError, requestId: string): APIGatewayProxyStructuredResultV2 => {
   const headers: Record<string, string> = { ...error.headers };
   if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(error.retryAfterSeconds);
-  return jsonResponse(error.statusCode, {
-    error: {
-      code: error.code,
-      message: error.message,
-      requestId,
-      ...(error.details ? { details: error.details } : {}),
-      ...(error.upstream ? { upstream: error.upstream } : {}),
+  return jsonResponse(
+    error.statusCode,
+    {
+      error: {
+        code: error.code,
+        message: error.message,
+        requestId,
+        ...(error.details ? { details: error.details } : {}),
+        ...(error.upstream ? { upstream: error.upstream } : {}),
+      },
     },
-  }, headers);
+    headers,
+  );
 };

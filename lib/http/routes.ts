@@ -23,5 +23,4 @@ const matches = (template: string, rawPath: string): boolean => {
 };
 
 /** The methods allowed on a path, empty when no route has that path. */
-export const allowedMethods = (rawPath: string): string[] =>
-  ROUTES.filter((route) => matches(route.path, rawPath)).map((route) => route.method);
+export const allowedMethods = (rawPath: string): string[] => ROUTES.filter((route) => matches(route.path, rawPath)).map((route) => route.method);

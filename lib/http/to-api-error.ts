@@ -1,5 +1,5 @@
-import { ConfigError } from '../config/env.ts';
-import { type FailureKind, type Provider, UpstreamFailure } from '../upstream/failure.ts';
+import { ConfigError } from '#lib/config/env.ts';
+import { type FailureKind, type Provider, UpstreamFailure } from '#lib/upstream/failure.ts';
 import { ApiError, type ErrorCode } from './api-error.ts';
 
 // The one place where anything thrown below the HTTP edge becomes the contract's error. Clients,

@@ -16,7 +16,9 @@ export class Issues {
   }
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters in input is the point.
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
+export const hasControlCharacters = (value: string): boolean => CONTROL_CHARS.test(value);
 const utf8Bytes = (value: string): number => Buffer.byteLength(value, 'utf8');
 
 const GROUP_ID_MAX_BYTES = 48;
@@ -43,7 +45,10 @@ export const appIdOrDefault = (raw: string | undefined, defaultAppId: string | u
 
 const DIGITS = /^[0-9]{1,10}$/;
 export const integerInRange = (
-  raw: string | undefined, field: string, range: { min: number; max: number; fallback: number }, issues: Issues,
+  raw: string | undefined,
+  field: string,
+  range: { min: number; max: number; fallback: number },
+  issues: Issues,
 ): number | undefined => {
   if (raw === undefined) return range.fallback;
   const value = DIGITS.test(raw) ? Number(raw) : Number.NaN;
@@ -76,7 +81,9 @@ export const keyList = (raw: string | undefined, field: string, maxItems: number
 
 /** Rejects query parameters the endpoint does not know, so a typo is not silently ignored. */
 export const knownQuery = (
-  query: Record<string, string | undefined> | undefined, known: readonly string[], issues: Issues,
+  query: Record<string, string | undefined> | undefined,
+  known: readonly string[],
+  issues: Issues,
 ): Record<string, string | undefined> => {
   const params = query ?? {};
   for (const name of Object.keys(params)) {

@@ -1,6 +1,6 @@
-import type { Deadline } from '../deadline.ts';
-import { UpstreamFailure } from '../upstream/failure.ts';
-import type { VolcRtcClient } from '../volc/client.ts';
+import type { Deadline } from '#lib/deadline.ts';
+import { UpstreamFailure } from '#lib/upstream/failure.ts';
+import type { VolcRtcClient } from '#lib/volc/client.ts';
 
 export interface RoomOnlineUsers {
   appId: string;
@@ -16,9 +16,7 @@ export interface RoomOnlineUsers {
 const stringList = (value: unknown): string[] => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
 const count = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 0);
 
-export const fetchRoomOnlineUsers = async (
-  client: VolcRtcClient, appId: string, roomId: string, deadline: Deadline,
-): Promise<RoomOnlineUsers> => {
+export const fetchRoomOnlineUsers = async (client: VolcRtcClient, appId: string, roomId: string, deadline: Deadline): Promise<RoomOnlineUsers> => {
   const result = await client.get('GetRoomOnlineUsers', '2023-08-01', { AppId: appId, RoomId: roomId }, deadline);
   if (typeof result.RoomExists !== 'boolean') {
     throw new UpstreamFailure('bad-response', 'volcengine-rtc', 'BAD_ANSWER', 'RoomExists is missing');

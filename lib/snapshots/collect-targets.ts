@@ -1,11 +1,11 @@
-import type { Deadline } from '../deadline.ts';
-import { log } from '../log.ts';
-import type { TencentChatClient } from '../tencent/client.ts';
-import type { TargetKind, TrackingRegistry } from '../tracking/registry.ts';
-import { TRACKING_SOURCES, type TrackedTarget, type TrackingSource, activeSources } from '../tracking/tracked-target.ts';
+import type { Deadline } from '#lib/deadline.ts';
+import { log } from '#lib/log.ts';
+import type { TencentChatClient } from '#lib/tencent/client.ts';
+import type { TargetKind, TrackingRegistry } from '#lib/tracking/registry.ts';
+import { activeSources, TRACKING_SOURCES, type TrackedTarget, type TrackingSource } from '#lib/tracking/tracked-target.ts';
 import { discoverLiveGroups } from './discovery.ts';
 import { gapReason } from './gap-reason.ts';
-import { type Shard, type Target, inShard, targetKey, uniqueTargets } from './targets.ts';
+import { inShard, type Shard, type Target, targetKey, uniqueTargets } from './targets.ts';
 
 // Step 1 of a run: what this shard samples, the union of every source: configured targets, the
 // live-stream groups discovery finds, and the registry's targets tracked by the API or by the

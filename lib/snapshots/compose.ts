@@ -1,13 +1,13 @@
-import { ConfigError, type Env } from '../config/env.ts';
-import { readOptionalTencentConfig, readOptionalVolcConfig } from '../config/providers.ts';
-import { readRuntimeConfig } from '../config/runtime.ts';
-import { readSnapshotSettings, readStorageConfig } from '../config/snapshots.ts';
-import { log, setLogLevel } from '../log.ts';
-import type { SecretSource } from '../secrets.ts';
-import { readTrackingConfig } from '../config/tracking.ts';
-import { DynamoTrackingRegistry } from '../tracking/registry-dynamodb.ts';
+import { ConfigError, type Env } from '#lib/config/env.ts';
+import { readOptionalTencentConfig, readOptionalVolcConfig } from '#lib/config/providers.ts';
+import { readRuntimeConfig } from '#lib/config/runtime.ts';
+import { readSnapshotSettings, readStorageConfig } from '#lib/config/snapshots.ts';
+import { readTrackingConfig } from '#lib/config/tracking.ts';
+import { log, setLogLevel } from '#lib/log.ts';
+import type { SecretSource } from '#lib/secrets.ts';
+import { DynamoTrackingRegistry } from '#lib/tracking/registry-dynamodb.ts';
 import { emptyGoneMemory } from './gone-targets.ts';
-import { type ProviderConfigs, type SnapshotProviders, buildSnapshotProviders } from './providers.ts';
+import { buildSnapshotProviders, type ProviderConfigs, type SnapshotProviders } from './providers.ts';
 import type { SnapshotDependencies } from './run.ts';
 import { DynamoSnapshotStore } from './store-dynamodb.ts';
 

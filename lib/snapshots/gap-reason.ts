@@ -1,5 +1,5 @@
-import { ConfigError } from '../config/env.ts';
-import { type FailureKind, UpstreamFailure } from '../upstream/failure.ts';
+import { ConfigError } from '#lib/config/env.ts';
+import { type FailureKind, UpstreamFailure } from '#lib/upstream/failure.ts';
 
 // Why a tick of a target holds no sample, as stored in the table and shown by the history
 // endpoints. This vocabulary is the table's own: renaming a contract error code must never

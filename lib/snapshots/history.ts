@@ -66,12 +66,24 @@ class StatsAccumulator {
   }
 }
 
-const readPage = async (store: SnapshotStore, key: string, from: number, to: number, limit: number, startAfter: number | undefined, signal: AbortSignal | undefined) => {
+const readPage = async (
+  store: SnapshotStore,
+  key: string,
+  from: number,
+  to: number,
+  limit: number,
+  startAfter: number | undefined,
+  signal: AbortSignal | undefined,
+) => {
   const records: SnapshotRecord[] = [];
   let after = startAfter;
   // A Query answer stops at 1 MB; keep reading until the page is full or the range ends.
   for (;;) {
-    const page = await store.queryRange(key, from, to, { limit: limit - records.length, ...(after === undefined ? {} : { startAfter: after }), ...(signal ? { signal } : {}) });
+    const page = await store.queryRange(key, from, to, {
+      limit: limit - records.length,
+      ...(after === undefined ? {} : { startAfter: after }),
+      ...(signal ? { signal } : {}),
+    });
     records.push(...page.records);
     if (page.lastAt === undefined || records.length >= limit) return records;
     after = page.lastAt;
@@ -81,7 +93,7 @@ const readPage = async (store: SnapshotStore, key: string, from: number, to: num
 export const readHistory = async (
   store: SnapshotStore,
   query: { key: string; from: number; to: number; limit: number; cursor?: HistoryCursor; signal?: AbortSignal },
-  valueOf: (record: SnapshotRecord) => number | undefined,
+  measure: (record: SnapshotRecord) => number | undefined,
 ): Promise<HistoryPage> => {
   const { key, from, to, limit, cursor, signal } = query;
   if (cursor) {
@@ -97,7 +109,7 @@ export const readHistory = async (
   do {
     const page = await store.queryRange(key, from, to, { ...(after === undefined ? {} : { startAfter: after }), ...(signal ? { signal } : {}) });
     for (const record of page.records) {
-      stats.add(record, valueOf(record));
+      stats.add(record, measure(record));
       if (records.length < limit) records.push(record);
       total += 1;
     }

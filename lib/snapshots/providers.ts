@@ -1,13 +1,13 @@
-import { buildTencentClient, buildVolcClient, type ClientOptions } from '../compose/clients.ts';
-import type { TencentConfig, VolcConfig } from '../config/providers.ts';
-import type { RuntimeConfig } from '../config/runtime.ts';
-import { type SnapshotSettings, perShardRate } from '../config/snapshots.ts';
-import type { Deadline } from '../deadline.ts';
-import { fetchOnlineCount } from '../groups/online-count.ts';
-import { fetchRoomOnlineUsers } from '../rooms/online-users.ts';
-import type { TencentChatClient } from '../tencent/client.ts';
-import { RateGate } from '../upstream/rate-gate.ts';
-import type { VolcRtcClient } from '../volc/client.ts';
+import { buildTencentClient, buildVolcClient, type ClientOptions } from '#lib/compose/clients.ts';
+import type { TencentConfig, VolcConfig } from '#lib/config/providers.ts';
+import type { RuntimeConfig } from '#lib/config/runtime.ts';
+import { perShardRate, type SnapshotSettings } from '#lib/config/snapshots.ts';
+import type { Deadline } from '#lib/deadline.ts';
+import { fetchOnlineCount } from '#lib/groups/online-count.ts';
+import { fetchRoomOnlineUsers } from '#lib/rooms/online-users.ts';
+import type { TencentChatClient } from '#lib/tencent/client.ts';
+import { RateGate } from '#lib/upstream/rate-gate.ts';
+import type { VolcRtcClient } from '#lib/volc/client.ts';
 import type { SnapshotRecord } from './store.ts';
 import type { Target } from './targets.ts';
 
@@ -61,14 +61,18 @@ export interface Sample {
 export type Sampler = (target: Target, deadline: Deadline) => Promise<Sample>;
 
 // A group that does not exist fails (10010) and is stored as a gap: its count is unknown, not 0.
-export const groupSampler = (client: TencentChatClient): Sampler => async (target, deadline) => {
-  if (target.kind !== 'group') throw new TypeError(`not a group: ${target.kind}`);
-  return { values: { onlineCount: (await fetchOnlineCount(client, target.groupId, deadline)).onlineCount }, gone: false };
-};
+export const groupSampler =
+  (client: TencentChatClient): Sampler =>
+  async (target, deadline) => {
+    if (target.kind !== 'group') throw new TypeError(`not a group: ${target.kind}`);
+    return { values: { onlineCount: (await fetchOnlineCount(client, target.groupId, deadline)).onlineCount }, gone: false };
+  };
 
 // A room that does not exist has no one in it: Volcengine answers zeros, stored as a sample.
-export const roomSampler = (client: VolcRtcClient): Sampler => async (target, deadline) => {
-  if (target.kind !== 'room') throw new TypeError(`not a room: ${target.kind}`);
-  const users = await fetchRoomOnlineUsers(client, target.appId, target.roomId, deadline);
-  return { values: { totalUsers: users.totalUsers, totalInvisibleUsers: users.totalInvisibleUsers }, gone: !users.roomExists };
-};
+export const roomSampler =
+  (client: VolcRtcClient): Sampler =>
+  async (target, deadline) => {
+    if (target.kind !== 'room') throw new TypeError(`not a room: ${target.kind}`);
+    const users = await fetchRoomOnlineUsers(client, target.appId, target.roomId, deadline);
+    return { values: { totalUsers: users.totalUsers, totalInvisibleUsers: users.totalInvisibleUsers }, gone: !users.roomExists };
+  };

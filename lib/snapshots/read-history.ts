@@ -1,6 +1,6 @@
-import type { Deadline } from '../deadline.ts';
-import { log } from '../log.ts';
-import { type HistoryCursor, encodeCursor, readHistory } from './history.ts';
+import type { Deadline } from '#lib/deadline.ts';
+import { log } from '#lib/log.ts';
+import { encodeCursor, type HistoryCursor, readHistory } from './history.ts';
 import type { SnapshotRecord, SnapshotStore } from './store.ts';
 
 /**
@@ -10,7 +10,7 @@ import type { SnapshotRecord, SnapshotStore } from './store.ts';
 export const historyAnswer = async <P>(
   store: SnapshotStore,
   query: { key: string; from: number; to: number; limit: number; cursor?: HistoryCursor | undefined },
-  valueOf: (record: SnapshotRecord) => number | undefined,
+  measure: (record: SnapshotRecord) => number | undefined,
   toPoint: (record: SnapshotRecord) => P,
   deadline: Deadline,
 ) => {
@@ -18,7 +18,7 @@ export const historyAnswer = async <P>(
   const signal = AbortSignal.timeout(Math.max(1, deadline.remainingMs()));
   let page: Awaited<ReturnType<typeof readHistory>>;
   try {
-    page = await readHistory(store, { ...range, ...(cursor ? { cursor } : {}), signal }, valueOf);
+    page = await readHistory(store, { ...range, ...(cursor ? { cursor } : {}), signal }, measure);
   } catch (error) {
     log.error('snapshot table read failed', { key: query.key, error });
     throw error;

@@ -18,13 +18,15 @@ export class RecordWriter {
 
   write(samples: SnapshotRecord[], gaps: SnapshotRecord[]): void {
     for (const gap of gaps) this.gapsByReason[gap.gap as string] = (this.gapsByReason[gap.gap as string] ?? 0) + 1;
-    this.pending.push((async () => {
-      if (samples.length > 0) {
-        await this.store.putSamples(samples, this.giveUpAt);
-        this.samplesWritten += samples.length;
-      }
-      if (gaps.length > 0) this.gapsWritten += await this.store.putGapsIfAbsent(gaps, this.giveUpAt);
-    })());
+    this.pending.push(
+      (async () => {
+        if (samples.length > 0) {
+          await this.store.putSamples(samples, this.giveUpAt);
+          this.samplesWritten += samples.length;
+        }
+        if (gaps.length > 0) this.gapsWritten += await this.store.putGapsIfAbsent(gaps, this.giveUpAt);
+      })(),
+    );
   }
 
   /** Waits for every write; answers the failures, so the run can report them after its summary. */

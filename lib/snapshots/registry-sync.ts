@@ -1,6 +1,6 @@
-import { log } from '../log.ts';
-import { inPool } from '../pool.ts';
-import type { TrackingRegistry } from '../tracking/registry.ts';
+import { log } from '#lib/log.ts';
+import { inPool } from '#lib/pool.ts';
+import type { TrackingRegistry } from '#lib/tracking/registry.ts';
 import type { RegistryChange } from './collect-targets.ts';
 
 // Writes the registry changes a run found (collect-targets) while it samples: a few at a time, so
@@ -14,27 +14,36 @@ export interface RegistrySyncResult {
   failed: number;
 }
 
-export const syncRegistry = async (registry: TrackingRegistry, changes: RegistryChange[], now: number, giveUpAt: number, clock: () => number): Promise<RegistrySyncResult> => {
+export const syncRegistry = async (
+  registry: TrackingRegistry,
+  changes: RegistryChange[],
+  now: number,
+  giveUpAt: number,
+  clock: () => number,
+): Promise<RegistrySyncResult> => {
   const result: RegistrySyncResult = { writes: 0, failed: 0 };
-  await inPool(changes.map((change) => async () => {
-    if (clock() >= giveUpAt) {
-      result.failed += 1;
-      return;
-    }
-    try {
-      // Added first, so a target never disappears between two of its changes.
-      for (const source of change.add) {
-        await registry.addSource(change.target, source, null, now);
-        result.writes += 1;
+  await inPool(
+    changes.map((change) => async () => {
+      if (clock() >= giveUpAt) {
+        result.failed += 1;
+        return;
       }
-      if (change.remove.length > 0) {
-        await registry.removeSources(change.target, change.remove, now);
-        result.writes += 1;
+      try {
+        // Added first, so a target never disappears between two of its changes.
+        for (const source of change.add) {
+          await registry.addSource(change.target, source, null, now);
+          result.writes += 1;
+        }
+        if (change.remove.length > 0) {
+          await registry.removeSources(change.target, change.remove, now);
+          result.writes += 1;
+        }
+      } catch (error) {
+        result.failed += 1;
+        log.error('a tracking registry change failed; the next run tries again', { target: change.target, error });
       }
-    } catch (error) {
-      result.failed += 1;
-      log.error('a tracking registry change failed; the next run tries again', { target: change.target, error });
-    }
-  }), WRITES_IN_FLIGHT);
+    }),
+    WRITES_IN_FLIGHT,
+  );
   return result;
 };

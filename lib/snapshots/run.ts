@@ -1,15 +1,15 @@
-import type { SnapshotSettings } from '../config/snapshots.ts';
-import { Deadline } from '../deadline.ts';
-import { log } from '../log.ts';
-import type { TrackingRegistry } from '../tracking/registry.ts';
-import { type TrackingSource, activeSources } from '../tracking/tracked-target.ts';
-import { isFailureOfKind } from '../upstream/failure.ts';
-import { type DiscoverySummary, collectTargets } from './collect-targets.ts';
+import type { SnapshotSettings } from '#lib/config/snapshots.ts';
+import { Deadline } from '#lib/deadline.ts';
+import { log } from '#lib/log.ts';
+import type { TrackingRegistry } from '#lib/tracking/registry.ts';
+import { activeSources, type TrackingSource } from '#lib/tracking/tracked-target.ts';
+import { isFailureOfKind } from '#lib/upstream/failure.ts';
+import { collectTargets, type DiscoverySummary } from './collect-targets.ts';
 import { type GoneMemory, GoneTargets } from './gone-targets.ts';
-import { type Sampler, type SnapshotProviders, groupSampler, roomSampler } from './providers.ts';
+import { groupSampler, roomSampler, type Sampler, type SnapshotProviders } from './providers.ts';
 import { RecordWriter } from './record-writer.ts';
 import { syncRegistry } from './registry-sync.ts';
-import { type PlanSummary, emptyPlanSummary, sampleTicks } from './sample-ticks.ts';
+import { emptyPlanSummary, type PlanSummary, sampleTicks } from './sample-ticks.ts';
 import type { SnapshotStore } from './store.ts';
 import { type Shard, type Target, targetKey } from './targets.ts';
 
@@ -58,16 +58,18 @@ export const writeDeadline = (windowEnd: number, windowSeconds: number, invocati
   Math.min(windowEnd + (windowSeconds * 1000) / 2 + 15_000, (invocationEndsAt ?? Number.POSITIVE_INFINITY) - INVOCATION_RESERVE_MS);
 
 /** Tells `gone` what each sample says of its target's existence. */
-const watchedBy = (sampler: Sampler, gone: GoneTargets): Sampler => async (target, deadline) => {
-  try {
-    const sample = await sampler(target, deadline);
-    gone.observe(target, sample.gone);
-    return sample;
-  } catch (error) {
-    if (isFailureOfKind(error, 'group-not-found')) gone.observe(target, true);
-    throw error;
-  }
-};
+const watchedBy =
+  (sampler: Sampler, gone: GoneTargets): Sampler =>
+  async (target, deadline) => {
+    try {
+      const sample = await sampler(target, deadline);
+      gone.observe(target, sample.gone);
+      return sample;
+    } catch (error) {
+      if (isFailureOfKind(error, 'group-not-found')) gone.observe(target, true);
+      throw error;
+    }
+  };
 
 export const runSnapshot = async (deps: SnapshotDependencies, shard: Shard): Promise<RunSummary> => {
   const clock = deps.clock ?? Date.now;
@@ -78,15 +80,18 @@ export const runSnapshot = async (deps: SnapshotDependencies, shard: Shard): Pro
   const giveUpAt = writeDeadline(windowEnd, settings.windowSeconds, deps.invocationEndsAt);
   const callsBefore = { tencent: providers.tencent?.client.upstreamCalls ?? 0, volc: providers.volc?.client.upstreamCalls ?? 0 };
 
-  const targets = await collectTargets({
-    configuredGroups: settings.groups,
-    configuredRooms: settings.rooms,
-    kinds: [...(providers.tencent ? ['group' as const] : []), ...(providers.volc ? ['room' as const] : [])],
-    discoveryClient: settings.discovery ? providers.tencent?.client : undefined,
-    registry,
-    discoveryDeadline: Deadline.after(Math.min(DISCOVERY_BUDGET_MS, windowEnd - clock()), clock),
-    now: startedAt,
-  }, shard);
+  const targets = await collectTargets(
+    {
+      configuredGroups: settings.groups,
+      configuredRooms: settings.rooms,
+      kinds: [...(providers.tencent ? ['group' as const] : []), ...(providers.volc ? ['room' as const] : [])],
+      discoveryClient: settings.discovery ? providers.tencent?.client : undefined,
+      registry,
+      discoveryDeadline: Deadline.after(Math.min(DISCOVERY_BUDGET_MS, windowEnd - clock()), clock),
+      now: startedAt,
+    },
+    shard,
+  );
   const registrySync = syncRegistry(registry, targets.registryChanges, startedAt, giveUpAt, clock);
 
   const dropped = new Set<string>();
@@ -113,10 +118,20 @@ export const runSnapshot = async (deps: SnapshotDependencies, shard: Shard): Pro
   };
   const [groups, rooms] = await Promise.all([
     providers.tencent
-      ? sampleTicks({ ...common, targets: targets.groups, ratePerSecond: providers.tencent.gate.perSecond, sample: watchedBy(groupSampler(providers.tencent.client), gone) })
+      ? sampleTicks({
+          ...common,
+          targets: targets.groups,
+          ratePerSecond: providers.tencent.gate.perSecond,
+          sample: watchedBy(groupSampler(providers.tencent.client), gone),
+        })
       : emptyPlanSummary(settings.intervalSeconds),
     providers.volc
-      ? sampleTicks({ ...common, targets: targets.rooms, ratePerSecond: providers.volc.gate.perSecond, sample: watchedBy(roomSampler(providers.volc.client), gone) })
+      ? sampleTicks({
+          ...common,
+          targets: targets.rooms,
+          ratePerSecond: providers.volc.gate.perSecond,
+          sample: watchedBy(roomSampler(providers.volc.client), gone),
+        })
       : emptyPlanSummary(settings.intervalSeconds),
   ]);
   const failedWrites = await writer.settle();

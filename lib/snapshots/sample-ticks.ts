@@ -1,6 +1,6 @@
-import { Deadline } from '../deadline.ts';
-import { log } from '../log.ts';
-import { sleep } from '../sleep.ts';
+import { Deadline } from '#lib/deadline.ts';
+import { log } from '#lib/log.ts';
+import { sleep } from '#lib/sleep.ts';
 import { gapReason } from './gap-reason.ts';
 import { planRun, windowTicks } from './plan.ts';
 import type { Sampler } from './providers.ts';
@@ -36,11 +36,19 @@ export const sampleTicks = async (job: TickSampling): Promise<PlanSummary> => {
   const { targets, clock, emit } = job;
   const summary = emptyPlanSummary(job.baseIntervalSeconds);
   if (targets.length === 0) return summary;
-  const plan = planRun({ targets: targets.length, ratePerSecond: job.ratePerSecond, baseIntervalSeconds: job.baseIntervalSeconds, windowSeconds: job.windowSeconds });
+  const plan = planRun({
+    targets: targets.length,
+    ratePerSecond: job.ratePerSecond,
+    baseIntervalSeconds: job.baseIntervalSeconds,
+    windowSeconds: job.windowSeconds,
+  });
   Object.assign(summary, { intervalSeconds: plan.intervalSeconds, lengthened: plan.lengthened, overCapacityTargets: targets.length - plan.sampledTargets });
   if (plan.lengthened || plan.sampledTargets < targets.length) {
     log.warn('targets do not fit the base interval at this rate; interval lengthened', {
-      targets: targets.length, ratePerSecond: job.ratePerSecond, intervalSeconds: plan.intervalSeconds, overCapacity: targets.length - plan.sampledTargets,
+      targets: targets.length,
+      ratePerSecond: job.ratePerSecond,
+      intervalSeconds: plan.intervalSeconds,
+      overCapacity: targets.length - plan.sampledTargets,
     });
   }
   const sampled = targets.slice(0, plan.sampledTargets);
@@ -49,10 +57,17 @@ export const sampleTicks = async (job: TickSampling): Promise<PlanSummary> => {
 
   const runTick = async (tick: number): Promise<void> => {
     summary.ticks += 1;
-    if (overCapacity.length > 0) emit([], overCapacity.map((target) => ({ key: targetKey(target), at: tick, gap: 'over-capacity' })));
+    if (overCapacity.length > 0)
+      emit(
+        [],
+        overCapacity.map((target) => ({ key: targetKey(target), at: tick, gap: 'over-capacity' })),
+      );
     if (tick + intervalMs <= clock()) {
       // This tick passed before the run could sample it (a late or retried invocation).
-      emit([], sampled.map((target) => ({ key: targetKey(target), at: tick, gap: 'missed' })));
+      emit(
+        [],
+        sampled.map((target) => ({ key: targetKey(target), at: tick, gap: 'missed' })),
+      );
       return;
     }
     if (sampled.length === 0) return;
@@ -71,8 +86,11 @@ export const sampleTicks = async (job: TickSampling): Promise<PlanSummary> => {
       else if (index % 64 === 63) await new Promise((resolve) => setImmediate(resolve));
       while (inFlight.size >= job.maxInFlight) await Promise.race(inFlight);
       const key = targetKey(target);
-      const task = job.sample(target, new Deadline(plannedStart + intervalMs - 50, clock))
-        .then((sample) => { results[index] = { key, at: tick, values: sample.values }; })
+      const task = job
+        .sample(target, new Deadline(plannedStart + intervalMs - 50, clock))
+        .then((sample) => {
+          results[index] = { key, at: tick, values: sample.values };
+        })
         .catch((error: unknown) => {
           const gap = gapReason(error);
           if (gap === 'internal') log.error('a sample failed for an unexpected reason', { key, error });
@@ -82,7 +100,10 @@ export const sampleTicks = async (job: TickSampling): Promise<PlanSummary> => {
       inFlight.add(task);
     }
     await Promise.all(inFlight);
-    emit(results.filter((record) => record.values), results.filter((record) => record.gap));
+    emit(
+      results.filter((record) => record.values),
+      results.filter((record) => record.gap),
+    );
   };
 
   // Ticks overlap: the slowest answers of one tick must not delay the start of the next.

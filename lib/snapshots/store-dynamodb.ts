@@ -1,9 +1,9 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../aws/dynamodb.ts';
-import { Deadline } from '../deadline.ts';
-import { UpstreamFailure } from '../upstream/failure.ts';
-import { type RetryPolicy, retrying } from '../upstream/retry.ts';
+import { documentClient } from '#lib/aws/dynamodb.ts';
+import { Deadline } from '#lib/deadline.ts';
+import { UpstreamFailure } from '#lib/upstream/failure.ts';
+import { type RetryPolicy, retrying } from '#lib/upstream/retry.ts';
 import type { RangePage, SnapshotRecord, SnapshotStore } from './store.ts';
 
 // DynamoDB adapter. The SDK honours AWS_ENDPOINT_URL_DYNAMODB, which is how local runs and
@@ -93,7 +93,9 @@ export class DynamoSnapshotStore implements SnapshotStore {
 
   async putSamples(records: SnapshotRecord[], giveUpAt: number): Promise<void> {
     for (let start = 0; start < records.length; start += BATCH_SIZE) {
-      let pending: WriteRequest[] = records.slice(start, start + BATCH_SIZE).map((record) => ({ PutRequest: { Item: toItem(record, this.expiresAt(record)) } }));
+      let pending: WriteRequest[] = records
+        .slice(start, start + BATCH_SIZE)
+        .map((record) => ({ PutRequest: { Item: toItem(record, this.expiresAt(record)) } }));
       try {
         await this.untilWritten(async () => {
           const answer = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }));
@@ -111,11 +113,17 @@ export class DynamoSnapshotStore implements SnapshotStore {
     const queue = [...records];
     const writeOne = async (gap: SnapshotRecord): Promise<void> => {
       try {
-        await this.untilWritten(() => this.client.send(new PutCommand({
-          TableName: this.tableName,
-          Item: toItem(gap, this.expiresAt(gap)),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        })), giveUpAt);
+        await this.untilWritten(
+          () =>
+            this.client.send(
+              new PutCommand({
+                TableName: this.tableName,
+                Item: toItem(gap, this.expiresAt(gap)),
+                ConditionExpression: 'attribute_not_exists(pk)',
+              }),
+            ),
+          giveUpAt,
+        );
         written += 1;
       } catch (error) {
         // Something is stored for this tick already: a sample, or the same gap from another run.
@@ -131,13 +139,16 @@ export class DynamoSnapshotStore implements SnapshotStore {
 
   async latest(key: string, options: { signal?: AbortSignal } = {}): Promise<SnapshotRecord | undefined> {
     try {
-      const answer = await this.client.send(new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': key },
-        ScanIndexForward: false,
-        Limit: 1,
-      }), options.signal ? { abortSignal: options.signal } : {});
+      const answer = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': key },
+          ScanIndexForward: false,
+          Limit: 1,
+        }),
+        options.signal ? { abortSignal: options.signal } : {},
+      );
       const item = answer.Items?.[0];
       return item ? fromItem(item) : undefined;
     } catch (error) {
@@ -147,15 +158,18 @@ export class DynamoSnapshotStore implements SnapshotStore {
 
   async queryRange(key: string, fromMs: number, toMs: number, options: { limit?: number; startAfter?: number; signal?: AbortSignal }): Promise<RangePage> {
     try {
-      const answer = await this.client.send(new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND #at BETWEEN :from AND :to',
-        ExpressionAttributeNames: { '#at': 'at' },
-        ExpressionAttributeValues: { ':pk': key, ':from': fromMs, ':to': toMs },
-        ScanIndexForward: true,
-        ...(options.limit ? { Limit: options.limit } : {}),
-        ...(options.startAfter !== undefined ? { ExclusiveStartKey: { pk: key, at: options.startAfter } } : {}),
-      }), options.signal ? { abortSignal: options.signal } : {});
+      const answer = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND #at BETWEEN :from AND :to',
+          ExpressionAttributeNames: { '#at': 'at' },
+          ExpressionAttributeValues: { ':pk': key, ':from': fromMs, ':to': toMs },
+          ScanIndexForward: true,
+          ...(options.limit ? { Limit: options.limit } : {}),
+          ...(options.startAfter !== undefined ? { ExclusiveStartKey: { pk: key, at: options.startAfter } } : {}),
+        }),
+        options.signal ? { abortSignal: options.signal } : {},
+      );
       const records = (answer.Items ?? []).map(fromItem);
       return { records, lastAt: answer.LastEvaluatedKey ? Number(answer.LastEvaluatedKey.at) : undefined };
     } catch (error) {

@@ -1,12 +1,9 @@
 // What the scheduled function samples: live-stream groups and RTC rooms, each stored under
 // one partition key so a history query is one Query on one partition.
 
-export type Target =
-  | { kind: 'group'; groupId: string }
-  | { kind: 'room'; appId: string; roomId: string };
+export type Target = { kind: 'group'; groupId: string } | { kind: 'room'; appId: string; roomId: string };
 
-export const targetKey = (target: Target): string =>
-  target.kind === 'group' ? `G#${target.groupId}` : `R#${target.appId}#${target.roomId}`;
+export const targetKey = (target: Target): string => (target.kind === 'group' ? `G#${target.groupId}` : `R#${target.appId}#${target.roomId}`);
 
 /** FNV-1a: a stable spread of targets over shards, the same in every invocation and deployment. */
 const fnv1a = (text: string): number => {

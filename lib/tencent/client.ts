@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { Deadline } from '../deadline.ts';
-import type { SecretCache } from '../secrets.ts';
-import { UpstreamFailure } from '../upstream/failure.ts';
-import { parseJsonObject, type RawResponse, sendWithinBudget } from '../upstream/http.ts';
-import { resilientCall } from '../upstream/resilient-call.ts';
-import type { RateGate } from '../upstream/rate-gate.ts';
-import type { RetryPolicy } from '../upstream/retry.ts';
+import type { Deadline } from '#lib/deadline.ts';
+import type { SecretCache } from '#lib/secrets.ts';
+import { UpstreamFailure } from '#lib/upstream/failure.ts';
+import { parseJsonObject, type RawResponse, sendWithinBudget } from '#lib/upstream/http.ts';
+import type { RateGate } from '#lib/upstream/rate-gate.ts';
+import { resilientCall } from '#lib/upstream/resilient-call.ts';
+import type { RetryPolicy } from '#lib/upstream/retry.ts';
 import type { TencentCredentials } from './credentials.ts';
 import { tencentFailure } from './failures.ts';
 import type { UserSigCache } from './usersig.ts';
@@ -86,16 +86,23 @@ export class TencentChatClient {
       });
       const url = `${baseUrls[hostIndex]}/${TENCENT_APIS[api]}?${query}`;
       try {
-        const raw = await sendWithinBudget('tencent-im', url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: payload,
-        }, {
-          deadline,
-          attemptTimeoutMs: this.options.attemptTimeoutMs,
-          rateGate: this.options.rateGates?.[api],
-          onSend: () => { this.upstreamCalls += 1; },
-        });
+        const raw = await sendWithinBudget(
+          'tencent-im',
+          url,
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: payload,
+          },
+          {
+            deadline,
+            attemptTimeoutMs: this.options.attemptTimeoutMs,
+            rateGate: this.options.rateGates?.[api],
+            onSend: () => {
+              this.upstreamCalls += 1;
+            },
+          },
+        );
         this.preferredHost = hostIndex;
         return readAnswer(raw);
       } catch (error) {

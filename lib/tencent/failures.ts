@@ -1,4 +1,4 @@
-import { type FailureKind, UpstreamFailure } from '../upstream/failure.ts';
+import { type FailureKind, UpstreamFailure } from '#lib/upstream/failure.ts';
 
 // What a Tencent Chat ErrorCode means, in the provider-neutral kinds of lib/upstream/failure.ts.
 // Public codes are 60000-79999; API codes are 1xxxx.

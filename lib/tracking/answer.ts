@@ -1,5 +1,5 @@
-import type { Target } from '../snapshots/targets.ts';
-import { type TrackedTarget, activeSources, trackedSince, trackedUntil } from './tracked-target.ts';
+import type { Target } from '#lib/snapshots/targets.ts';
+import { activeSources, type TrackedTarget, trackedSince, trackedUntil } from './tracked-target.ts';
 
 // How a tracked target appears in the API's answers (../shared/API.md, "Tracking").
 

@@ -1,10 +1,10 @@
-import { inPool } from '../pool.ts';
-import { groupPoint, roomPoint } from '../snapshots/history-points.ts';
-import type { SnapshotStore } from '../snapshots/store.ts';
-import { targetKey } from '../snapshots/targets.ts';
+import { inPool } from '#lib/pool.ts';
+import { groupPoint, roomPoint } from '#lib/snapshots/history-points.ts';
+import type { SnapshotStore } from '#lib/snapshots/store.ts';
+import { targetKey } from '#lib/snapshots/targets.ts';
 import { trackingState } from './answer.ts';
 import type { TargetKind, TrackingRegistry } from './registry.ts';
-import { type TrackedTarget, isTracked } from './tracked-target.ts';
+import { isTracked, type TrackedTarget } from './tracked-target.ts';
 
 // GET /v1/tracking: a page of the targets in force, groups before rooms, each with its newest
 // stored point (one Query of one item per target, a few at a time: never a scan).
@@ -50,7 +50,10 @@ export const trackingListAnswer = async (
   encode: (cursor: ListCursor) => string,
   signal?: AbortSignal,
 ) => {
-  const latest = await inPool(listed.targets.map((tracked) => () => store.latest(targetKey(tracked.target), signal ? { signal } : {})), LATEST_READS_IN_FLIGHT);
+  const latest = await inPool(
+    listed.targets.map((tracked) => () => store.latest(targetKey(tracked.target), signal ? { signal } : {})),
+    LATEST_READS_IN_FLIGHT,
+  );
   return {
     targets: listed.targets.map((tracked, index) => {
       const record = latest[index];

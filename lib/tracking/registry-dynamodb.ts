@@ -1,10 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../aws/dynamodb.ts';
-import { type Target, targetKey } from '../snapshots/targets.ts';
-import { UpstreamFailure } from '../upstream/failure.ts';
+import { documentClient } from '#lib/aws/dynamodb.ts';
+import { type Target, targetKey } from '#lib/snapshots/targets.ts';
+import { UpstreamFailure } from '#lib/upstream/failure.ts';
 import type { RegistryPage, TargetKind, TrackingRegistry } from './registry.ts';
-import { type SourceEntry, TRACKING_SOURCES, type TrackedTarget, type TrackingSource, activeSources, withSource, withoutSources } from './tracked-target.ts';
+import { activeSources, type SourceEntry, TRACKING_SOURCES, type TrackedTarget, type TrackingSource, withoutSources, withSource } from './tracked-target.ts';
 
 // DynamoDB adapter of the registry (deploy/tracking-table.yml). A target is one item,
 // { pk: kind, sk: targetKey, groupId | appId + roomId, <source>Since, <source>ExpiresAt }, so a
@@ -23,9 +23,8 @@ const idsOf = (target: Target): Record<string, string> =>
   target.kind === 'group' ? { groupId: target.groupId } : { appId: target.appId, roomId: target.roomId };
 
 const fromItem = (item: Record<string, unknown>): TrackedTarget => {
-  const target: Target = item.pk === 'group'
-    ? { kind: 'group', groupId: String(item.groupId) }
-    : { kind: 'room', appId: String(item.appId), roomId: String(item.roomId) };
+  const target: Target =
+    item.pk === 'group' ? { kind: 'group', groupId: String(item.groupId) } : { kind: 'room', appId: String(item.appId), roomId: String(item.roomId) };
   const sources: Partial<Record<TrackingSource, SourceEntry>> = {};
   for (const source of TRACKING_SOURCES) {
     const since = item[sinceOf(source)];
@@ -58,27 +57,41 @@ export class DynamoTrackingRegistry implements TrackingRegistry {
   async addSource(target: Target, source: TrackingSource, expiresAt: number | null, now: number): Promise<TrackedTarget> {
     try {
       const ids = idsOf(target);
-      const answer = await this.client.send(new UpdateCommand({
-        TableName: this.tableName,
-        Key: this.key(target),
-        UpdateExpression: `SET ${Object.keys(ids).map((name) => `#${name} = :${name}`).join(', ')}, #since = if_not_exists(#since, :now), #expires = :expires`,
-        ExpressionAttributeNames: { ...Object.fromEntries(Object.keys(ids).map((name) => [`#${name}`, name])), '#since': sinceOf(source), '#expires': expiresOf(source) },
-        ExpressionAttributeValues: { ...Object.fromEntries(Object.entries(ids).map(([name, value]) => [`:${name}`, value])), ':now': now, ':expires': expiresAt },
-        ReturnValues: 'ALL_OLD',
-      }));
+      const answer = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: this.key(target),
+          UpdateExpression: `SET ${Object.keys(ids)
+            .map((name) => `#${name} = :${name}`)
+            .join(', ')}, #since = if_not_exists(#since, :now), #expires = :expires`,
+          ExpressionAttributeNames: {
+            ...Object.fromEntries(Object.keys(ids).map((name) => [`#${name}`, name])),
+            '#since': sinceOf(source),
+            '#expires': expiresOf(source),
+          },
+          ExpressionAttributeValues: {
+            ...Object.fromEntries(Object.entries(ids).map(([name, value]) => [`:${name}`, value])),
+            ':now': now,
+            ':expires': expiresAt,
+          },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
       const before = answer.Attributes ? fromItem(answer.Attributes) : { target, sources: {} };
       const after = withSource(before, source, expiresAt, now);
       const kept = after.sources[source] as SourceEntry;
       const stored = before.sources[source];
       // A source that had lapsed starts again from now; the write above kept its old start.
       if (stored !== undefined && stored.since !== kept.since) {
-        await this.client.send(new UpdateCommand({
-          TableName: this.tableName,
-          Key: this.key(target),
-          UpdateExpression: 'SET #since = :since',
-          ExpressionAttributeNames: { '#since': sinceOf(source) },
-          ExpressionAttributeValues: { ':since': kept.since },
-        }));
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: this.key(target),
+            UpdateExpression: 'SET #since = :since',
+            ExpressionAttributeNames: { '#since': sinceOf(source) },
+            ExpressionAttributeValues: { ':since': kept.since },
+          }),
+        );
       }
       return after;
     } catch (error) {
@@ -93,17 +106,21 @@ export class DynamoTrackingRegistry implements TrackingRegistry {
         names[`#s${index}`] = sinceOf(source);
         names[`#e${index}`] = expiresOf(source);
       });
-      const answer = await this.client.send(new UpdateCommand({
-        TableName: this.tableName,
-        Key: this.key(target),
-        UpdateExpression: `REMOVE ${Object.keys(names).join(', ')}`,
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: names,
-        ReturnValues: 'ALL_NEW',
-      })).catch((error: unknown) => {
-        if (error instanceof ConditionalCheckFailedException) return { Attributes: undefined };
-        throw error;
-      });
+      const answer = await this.client
+        .send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: this.key(target),
+            UpdateExpression: `REMOVE ${Object.keys(names).join(', ')}`,
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeNames: names,
+            ReturnValues: 'ALL_NEW',
+          }),
+        )
+        .catch((error: unknown) => {
+          if (error instanceof ConditionalCheckFailedException) return { Attributes: undefined };
+          throw error;
+        });
       const left = answer.Attributes ? withoutSources(fromItem(answer.Attributes), sources) : { target, sources: {} };
       if (answer.Attributes && activeSources(left, now).length === 0) await this.forgetIfUntracked(target, now);
       return left;
@@ -122,13 +139,15 @@ export class DynamoTrackingRegistry implements TrackingRegistry {
       return `(attribute_not_exists(#s${index}) OR #e${index} <= :now)`;
     });
     try {
-      await this.client.send(new DeleteCommand({
-        TableName: this.tableName,
-        Key: this.key(target),
-        ConditionExpression: conditions.join(' AND '),
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: { ':now': now },
-      }));
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: this.key(target),
+          ConditionExpression: conditions.join(' AND '),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ':now': now },
+        }),
+      );
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
@@ -136,13 +155,16 @@ export class DynamoTrackingRegistry implements TrackingRegistry {
 
   async page(kind: TargetKind, options: { limit?: number; after?: string | undefined; signal?: AbortSignal }): Promise<RegistryPage> {
     try {
-      const answer = await this.client.send(new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :kind',
-        ExpressionAttributeValues: { ':kind': kind },
-        ...(options.limit === undefined ? {} : { Limit: options.limit }),
-        ...(options.after === undefined ? {} : { ExclusiveStartKey: { pk: kind, sk: options.after } }),
-      }), options.signal ? { abortSignal: options.signal } : {});
+      const answer = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :kind',
+          ExpressionAttributeValues: { ':kind': kind },
+          ...(options.limit === undefined ? {} : { Limit: options.limit }),
+          ...(options.after === undefined ? {} : { ExclusiveStartKey: { pk: kind, sk: options.after } }),
+        }),
+        options.signal ? { abortSignal: options.signal } : {},
+      );
       const last = answer.LastEvaluatedKey?.sk;
       return { items: (answer.Items ?? []).map(fromItem), after: typeof last === 'string' ? last : undefined };
     } catch (error) {
@@ -166,11 +188,13 @@ export class DynamoTrackingRegistry implements TrackingRegistry {
 
   async rememberEvent(provider: string, eventId: string, ttlSeconds: number, now: number): Promise<boolean> {
     try {
-      await this.client.send(new PutCommand({
-        TableName: this.tableName,
-        Item: { pk: `event#${provider}#${eventId}`, sk: 'event', ttl: Math.floor(now / 1000) + ttlSeconds },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }));
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: `event#${provider}#${eventId}`, sk: 'event', ttl: Math.floor(now / 1000) + ttlSeconds },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;

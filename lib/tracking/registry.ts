@@ -1,4 +1,4 @@
-import type { Target } from '../snapshots/targets.ts';
+import type { Target } from '#lib/snapshots/targets.ts';
 import type { TrackedTarget, TrackingSource } from './tracked-target.ts';
 
 // The tracking registry, behind an interface so the routes, the callbacks and the snapshot run do

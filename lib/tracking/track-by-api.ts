@@ -1,7 +1,7 @@
-import type { Deadline } from '../deadline.ts';
-import { fetchOnlineCount } from '../groups/online-count.ts';
-import type { Target } from '../snapshots/targets.ts';
-import type { TencentChatClient } from '../tencent/client.ts';
+import type { Deadline } from '#lib/deadline.ts';
+import { fetchOnlineCount } from '#lib/groups/online-count.ts';
+import type { Target } from '#lib/snapshots/targets.ts';
+import type { TencentChatClient } from '#lib/tencent/client.ts';
 import type { TrackingRegistry } from './registry.ts';
 import type { TrackedTarget } from './tracked-target.ts';
 
@@ -26,5 +26,4 @@ export const trackByApi = async (
   return registry.addSource(target, 'api', expiresAt, options.now);
 };
 
-export const untrackByApi = (registry: TrackingRegistry, target: Target, now: number): Promise<TrackedTarget> =>
-  registry.removeSources(target, ['api'], now);
+export const untrackByApi = (registry: TrackingRegistry, target: Target, now: number): Promise<TrackedTarget> => registry.removeSources(target, ['api'], now);

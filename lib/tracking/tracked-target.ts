@@ -1,4 +1,4 @@
-import type { Target } from '../snapshots/targets.ts';
+import type { Target } from '#lib/snapshots/targets.ts';
 
 // A target of the tracking registry and why it is watched. Each source has its own start and
 // expiry: a callback source lapses after trackingIdleHours without events, an API source after the

@@ -47,5 +47,4 @@ export class UpstreamFailure extends Error {
 
 export const isTransientFailure = (error: unknown): boolean => error instanceof UpstreamFailure && error.transient;
 
-export const isFailureOfKind = (error: unknown, kind: FailureKind): error is UpstreamFailure =>
-  error instanceof UpstreamFailure && error.kind === kind;
+export const isFailureOfKind = (error: unknown, kind: FailureKind): error is UpstreamFailure => error instanceof UpstreamFailure && error.kind === kind;

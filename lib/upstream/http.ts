@@ -1,7 +1,7 @@
+import type { Deadline } from '#lib/deadline.ts';
+import type { Provider } from './failure.ts';
 import { UpstreamFailure } from './failure.ts';
 import type { RateGate } from './rate-gate.ts';
-import type { Deadline } from '../deadline.ts';
-import type { Provider } from './failure.ts';
 import { type ResponseHeaders, transport } from './transport.ts';
 
 // Every upstream call goes through `transport` (transport.ts: which one, and why, is in
@@ -26,7 +26,9 @@ const headerRecord = (headers: RequestInit['headers']): Record<string, string> =
   const iterable = headers as { forEach?: unknown };
   if (typeof iterable.forEach === 'function') {
     const record: Record<string, string> = {};
-    (headers as Headers).forEach((value, name) => { record[name] = value; });
+    (headers as Headers).forEach((value, name) => {
+      record[name] = value;
+    });
     return record;
   }
   return { ...(headers as Record<string, string>) };
@@ -39,12 +41,7 @@ const bodyText = (body: RequestInit['body']): string | undefined => {
   throw new TypeError('sendRequest sends text bodies only');
 };
 
-export const sendRequest = async (
-  provider: Provider,
-  url: string,
-  init: RequestInit,
-  timeoutMs: number,
-): Promise<RawResponse> => {
+export const sendRequest = async (provider: Provider, url: string, init: RequestInit, timeoutMs: number): Promise<RawResponse> => {
   const method = init.method ?? 'GET';
   const headers = headerRecord(init.headers);
   const body = bodyText(init.body);

@@ -1,4 +1,4 @@
-import { sleep } from '../sleep.ts';
+import { sleep } from '#lib/sleep.ts';
 
 // Keeps call starts under a rate the way the upstreams count it: evenly spaced, 3 % wider than
 // 1000/perSecond ms (no burst for the network to bunch up further, and room for the jitter it

@@ -1,8 +1,8 @@
-import type { Deadline } from '../deadline.ts';
-import { log } from '../log.ts';
-import type { SecretCache } from '../secrets.ts';
-import { UpstreamFailure, isTransientFailure } from './failure.ts';
-import { type RetryPolicy, defaultRetryPolicy, retrying } from './retry.ts';
+import type { Deadline } from '#lib/deadline.ts';
+import { log } from '#lib/log.ts';
+import type { SecretCache } from '#lib/secrets.ts';
+import { isTransientFailure, UpstreamFailure } from './failure.ts';
+import { defaultRetryPolicy, type RetryPolicy, retrying } from './retry.ts';
 
 export interface ResilientCallOptions<S, T> {
   /** For logs: which upstream operation this is. */

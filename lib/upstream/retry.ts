@@ -1,5 +1,5 @@
-import type { Deadline } from '../deadline.ts';
-import { sleep } from '../sleep.ts';
+import type { Deadline } from '#lib/deadline.ts';
+import { sleep } from '#lib/sleep.ts';
 
 export interface RetryPolicy {
   maxAttempts: number;
@@ -12,7 +12,6 @@ export const defaultRetryPolicy: RetryPolicy = { maxAttempts: 3, baseDelayMs: 10
 /** "Full jitter": a uniform delay below the exponential cap, so callers that failed together do not retry together. */
 export const backoffDelayMs = (retryNumber: number, policy: RetryPolicy, random: () => number = Math.random): number =>
   Math.floor(random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retryNumber));
-
 
 // An attempt needs at least this long to have a chance of an answer; sleeping into the last
 // few milliseconds of the budget only turns a clear upstream error into a vague timeout.

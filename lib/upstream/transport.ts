@@ -59,19 +59,24 @@ const headerView = (headers: IncomingHttpHeaders): ResponseHeaders => ({
 const connectionLost = (): Error => Object.assign(new Error('the connection closed before the answer was complete'), { code: 'ECONNRESET' });
 
 /** http: or https: by the URL's protocol (the local emulator is plain HTTP; the upstreams are HTTPS). */
-export const transport: Transport = (url, { method, headers, body, signal }) => new Promise((resolve, reject) => {
-  const target = new URL(url);
-  const secure = target.protocol === 'https:';
-  const request = (secure ? https : http).request(target, { method, headers, signal, agent: secure ? agents.https : agents.http }, (response) => {
-    const chunks: Buffer[] = [];
-    response.on('data', (chunk: Buffer) => { chunks.push(chunk); });
-    response.on('error', reject);
-    // Node also emits 'error' for an answer cut short; this makes sure the promise settles regardless.
-    response.on('close', () => { if (!response.complete) reject(signal.aborted ? signal.reason : connectionLost()); });
-    response.on('end', () => {
-      resolve({ status: response.statusCode ?? 0, headers: headerView(response.headers), text: Buffer.concat(chunks).toString('utf8') });
+export const transport: Transport = (url, { method, headers, body, signal }) =>
+  new Promise((resolve, reject) => {
+    const target = new URL(url);
+    const secure = target.protocol === 'https:';
+    const request = (secure ? https : http).request(target, { method, headers, signal, agent: secure ? agents.https : agents.http }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => {
+        chunks.push(chunk);
+      });
+      response.on('error', reject);
+      // Node also emits 'error' for an answer cut short; this makes sure the promise settles regardless.
+      response.on('close', () => {
+        if (!response.complete) reject(signal.aborted ? signal.reason : connectionLost());
+      });
+      response.on('end', () => {
+        resolve({ status: response.statusCode ?? 0, headers: headerView(response.headers), text: Buffer.concat(chunks).toString('utf8') });
+      });
     });
+    request.on('error', reject);
+    request.end(body);
   });
-  request.on('error', reject);
-  request.end(body);
-});

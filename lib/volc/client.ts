@@ -1,10 +1,10 @@
-import type { Deadline } from '../deadline.ts';
-import type { SecretCache } from '../secrets.ts';
-import { UpstreamFailure } from '../upstream/failure.ts';
-import { parseJsonObject, sendWithinBudget } from '../upstream/http.ts';
-import { resilientCall } from '../upstream/resilient-call.ts';
-import type { RateGate } from '../upstream/rate-gate.ts';
-import type { RetryPolicy } from '../upstream/retry.ts';
+import type { Deadline } from '#lib/deadline.ts';
+import type { SecretCache } from '#lib/secrets.ts';
+import { UpstreamFailure } from '#lib/upstream/failure.ts';
+import { parseJsonObject, sendWithinBudget } from '#lib/upstream/http.ts';
+import type { RateGate } from '#lib/upstream/rate-gate.ts';
+import { resilientCall } from '#lib/upstream/resilient-call.ts';
+import type { RetryPolicy } from '#lib/upstream/retry.ts';
 import type { VolcSecret } from './credentials.ts';
 import { volcFailureKind } from './failures.ts';
 import { signRequest } from './signer.ts';
@@ -52,12 +52,19 @@ export class VolcRtcClient {
     );
     for (const [key, value] of Object.entries(query)) url.searchParams.append(key, value);
     const { Host: _host, ...sentHeaders } = headers;
-    const raw = await sendWithinBudget('volcengine-rtc', url.toString(), { method: 'GET', headers: sentHeaders }, {
-      deadline,
-      attemptTimeoutMs: this.options.attemptTimeoutMs,
-      rateGate: this.options.rateGate,
-      onSend: () => { this.upstreamCalls += 1; },
-    });
+    const raw = await sendWithinBudget(
+      'volcengine-rtc',
+      url.toString(),
+      { method: 'GET', headers: sentHeaders },
+      {
+        deadline,
+        attemptTimeoutMs: this.options.attemptTimeoutMs,
+        rateGate: this.options.rateGate,
+        onSend: () => {
+          this.upstreamCalls += 1;
+        },
+      },
+    );
     if (raw.status >= 500 && !raw.text.trim().startsWith('{')) {
       throw new UpstreamFailure('server', 'volcengine-rtc', `HTTP_${raw.status}`, `HTTP ${raw.status}`, raw.status);
     }

@@ -1,4 +1,4 @@
-import { parseJsonSecret } from '../secrets.ts';
+import { parseJsonSecret } from '#lib/secrets.ts';
 
 export interface VolcSecret {
   accessKeyId: string;

@@ -1,8 +1,18 @@
-import type { FailureKind } from '../upstream/failure.ts';
+import type { FailureKind } from '#lib/upstream/failure.ts';
 
 // What a Volcengine OpenAPI error means, in the provider-neutral kinds of lib/upstream/failure.ts.
-const AUTH_CODES = new Set(['MissingAuthenticationToken', 'MissingSignature', 'InvalidTimestamp', 'InvalidAccessKey',
-  'SignatureDoesNotMatch', 'LackPolicy', 'AccessDenied', 'InvalidAuthorization', 'InvalidCredential', 'InvalidSecretToken']);
+const AUTH_CODES = new Set([
+  'MissingAuthenticationToken',
+  'MissingSignature',
+  'InvalidTimestamp',
+  'InvalidAccessKey',
+  'SignatureDoesNotMatch',
+  'LackPolicy',
+  'AccessDenied',
+  'InvalidAuthorization',
+  'InvalidCredential',
+  'InvalidSecretToken',
+]);
 const AUTH_CODE_NUMBERS = new Set([100003, 100005, 100006, 100009, 100010, 100012, 100013]);
 const SERVER_CODE_NUMBERS = new Set([100014, 100015, 100016]);
 

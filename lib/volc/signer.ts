@@ -29,8 +29,7 @@ const ALGORITHM = 'HMAC-SHA256';
 const UNSIGNABLE_HEADERS = new Set(['authorization', 'content-type', 'content-length', 'user-agent', 'presigned-expires', 'expect']);
 
 /** RFC 3986 strict: encodeURIComponent leaves !'()* alone; the signature does not. */
-export const uriEscape = (value: string): string =>
-  encodeURIComponent(value).replace(/[!'()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
+export const uriEscape = (value: string): string => encodeURIComponent(value).replace(/[!'()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
 
 const canonicalQuery = (query: Record<string, QueryValue>): string =>
   Object.keys(query)
@@ -48,7 +47,11 @@ export const sha256Hex = (data: string): string => createHash('sha256').update(d
 const hmac = (key: string | Buffer, data: string): Buffer => createHmac('sha256', key).update(data, 'utf8').digest();
 
 /** `20261121T100000Z` */
-const volcDateTime = (date: Date): string => date.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[:-]/g, '');
+const volcDateTime = (date: Date): string =>
+  date
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/[:-]/g, '');
 
 export interface CanonicalParts {
   method: string;
@@ -59,17 +62,20 @@ export interface CanonicalParts {
   bodySha256: string;
 }
 
-const signedHeaderNames = (headers: Record<string, string>): string[] =>
-  Object.keys(headers).map((name) => name.toLowerCase()).filter((name) => !UNSIGNABLE_HEADERS.has(name)).sort();
-
 const canonicalRequest = (parts: CanonicalParts): string => {
   const names = Object.keys(parts.signedHeaders).sort();
   const headerLines = names.map((name) => `${name}:${(parts.signedHeaders[name] ?? '').replace(/\s+/g, ' ').trim()}`);
-  return [parts.method.toUpperCase(), parts.pathname || '/', canonicalQuery(parts.query), `${headerLines.join('\n')}\n`, names.join(';'), parts.bodySha256].join('\n');
+  return [
+    parts.method.toUpperCase(),
+    parts.pathname || '/',
+    canonicalQuery(parts.query),
+    `${headerLines.join('\n')}\n`,
+    names.join(';'),
+    parts.bodySha256,
+  ].join('\n');
 };
 
-const credentialScope = (dateTime: string, scope: SigningScope): string =>
-  [dateTime.slice(0, 8), scope.region, scope.service, 'request'].join('/');
+const credentialScope = (dateTime: string, scope: SigningScope): string => [dateTime.slice(0, 8), scope.region, scope.service, 'request'].join('/');
 
 export const computeSignature = (parts: CanonicalParts, secretAccessKey: string, dateTime: string, scope: SigningScope): string => {
   const stringToSign = [ALGORITHM, dateTime, credentialScope(dateTime, scope), sha256Hex(canonicalRequest(parts))].join('\n');
@@ -81,12 +87,7 @@ export const computeSignature = (parts: CanonicalParts, secretAccessKey: string,
 };
 
 /** Returns the request's headers plus X-Date, X-Content-Sha256 (and X-Security-Token) and Authorization. */
-export const signRequest = (
-  request: SignableRequest,
-  credentials: VolcCredentials,
-  scope: SigningScope,
-  date: Date = new Date(),
-): Record<string, string> => {
+export const signRequest = (request: SignableRequest, credentials: VolcCredentials, scope: SigningScope, date: Date = new Date()): Record<string, string> => {
   const dateTime = volcDateTime(date);
   const headers: Record<string, string> = { ...request.headers, 'X-Date': dateTime };
   if (credentials.sessionToken) headers['X-Security-Token'] = credentials.sessionToken;

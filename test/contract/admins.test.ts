@@ -1,4 +1,4 @@
-import { callApi, emulator, expectContractError, groupPath, postJson, upstreamCalls } from '../support/http.ts';
+import { callApi, emulator, expectContractError, groupPath, postJson, upstreamCalls } from '#test/support/http.ts';
 
 const LIVE = '@TGS#aADMINSLIVE';
 const PUBLIC = '@TGS#2ADMINSPUBLIC';
@@ -95,7 +95,11 @@ describe('POST /v1/groups/{groupId}/admins', () => {
   });
 
   test('accepts JSON with a charset parameter', async () => {
-    const answer = await callApi(path, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8' }, body: '{"action":"set","accounts":["u9"]}' });
+    const answer = await callApi(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: '{"action":"set","accounts":["u9"]}',
+    });
     expect(answer.status).toBe(200);
   });
 
@@ -105,9 +109,17 @@ describe('POST /v1/groups/{groupId}/admins', () => {
       const base = '{"action":"set","accounts":["u"],"pad":""}';
       return base.replace('"pad":""', `"pad":"${'x'.repeat(size - base.length)}"`);
     };
-    expectContractError(await callApi(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: padded(64 * 1024 + 1) }), 413, 'PAYLOAD_TOO_LARGE');
+    expectContractError(
+      await callApi(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: padded(64 * 1024 + 1) }),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    );
     // At exactly the limit the body is parsed, and refused only for its unknown field.
-    expectContractError(await callApi(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: padded(64 * 1024) }), 400, 'INVALID_ARGUMENT');
+    expectContractError(
+      await callApi(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: padded(64 * 1024) }),
+      400,
+      'INVALID_ARGUMENT',
+    );
     expect(await upstreamCalls()).toBe(before);
   });
 });

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { DEMO_CREDENTIALS } from '../../support/demo-credentials.ts';
-import { type ApiAnswer, callApi, emulator, expectContractError } from '../support/http.ts';
+import { DEMO_CREDENTIALS } from '#support/demo-credentials.ts';
+import { type ApiAnswer, callApi, emulator, expectContractError } from '#test/support/http.ts';
 
 // The provider callbacks through real HTTP, signed here the way the providers sign them. The
 // signatures are computed in this file from ../shared/API.md, never by the code under test.
@@ -34,14 +34,24 @@ interface TencentCall {
 
 const tencentQuery = (call: TencentCall): string => {
   const requestTime = String(call.requestTime ?? Math.floor(Date.now() / 1000));
-  const params = new URLSearchParams({ SdkAppid: call.sdkAppId ?? SDK_APP_ID, CallbackCommand: call.command, contenttype: 'json', ClientIP: '127.0.0.1', OptPlatform: 'RESTAPI' });
+  const params = new URLSearchParams({
+    SdkAppid: call.sdkAppId ?? SDK_APP_ID,
+    CallbackCommand: call.command,
+    contenttype: 'json',
+    ClientIP: '127.0.0.1',
+    OptPlatform: 'RESTAPI',
+  });
   if (call.sign !== null) params.set('Sign', call.sign ?? sha256(`${TOKEN}${requestTime}`));
   params.set('RequestTime', requestTime);
   return params.toString();
 };
 
 const tencentCallback = (call: TencentCall, query = tencentQuery(call)) =>
-  callApi(`/v1/callbacks/tencent?${query}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ CallbackCommand: call.command, ...call.body }) });
+  callApi(`/v1/callbacks/tencent?${query}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ CallbackCommand: call.command, ...call.body }),
+  });
 
 const created = (groupId: string, type = 'AVChatRoom'): TencentCall => ({
   command: 'Group.CallbackAfterCreateGroup',
@@ -69,13 +79,23 @@ describe('POST /v1/callbacks/tencent', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     const joined = await tencentCallback({
       command: 'Group.CallbackAfterNewMemberJoin',
-      body: { GroupId: groupId, Type: 'AVChatRoom', JoinType: 'Apply', Operator_Account: 'u1', NewMemberList: [{ Member_Account: 'u1' }], EventTime: Date.now() },
+      body: {
+        GroupId: groupId,
+        Type: 'AVChatRoom',
+        JoinType: 'Apply',
+        Operator_Account: 'u1',
+        NewMemberList: [{ Member_Account: 'u1' }],
+        EventTime: Date.now(),
+      },
     });
     expect(joined.body).toEqual(TENCENT_OK);
     const after = await trackedGroup(groupId);
     expect(Date.parse(after.expiresAt)).toBeGreaterThan(Date.parse(before.expiresAt));
     expect(after.since).toBe(before.since);
-    const destroyed = await tencentCallback({ command: 'Group.CallbackAfterGroupDestroyed', body: { GroupId: groupId, Type: 'AVChatRoom', Owner_Account: 'host', EventTime: Date.now() } });
+    const destroyed = await tencentCallback({
+      command: 'Group.CallbackAfterGroupDestroyed',
+      body: { GroupId: groupId, Type: 'AVChatRoom', Owner_Account: 'host', EventTime: Date.now() },
+    });
     expect(destroyed.body).toEqual(TENCENT_OK);
     expect(await trackedGroup(groupId)).toBeUndefined();
   });
@@ -120,7 +140,11 @@ describe('POST /v1/callbacks/tencent', () => {
 
   test('an authenticated body that is not a group event is 400; one over 64 KiB is 413', async () => {
     expectContractError(await tencentCallback({ command: 'Group.CallbackAfterCreateGroup', body: { Type: 'AVChatRoom' } }), 400, 'INVALID_ARGUMENT');
-    expectContractError(await tencentCallback({ ...created('@TGS#aCBBIG'), body: { ...created('@TGS#aCBBIG').body, Name: 'x'.repeat(70_000) } }), 413, 'PAYLOAD_TOO_LARGE');
+    expectContractError(
+      await tencentCallback({ ...created('@TGS#aCBBIG'), body: { ...created('@TGS#aCBBIG').body, Name: 'x'.repeat(70_000) } }),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    );
     expect(await trackedGroup('@TGS#aCBBIG')).toBeUndefined();
   });
 });
@@ -175,7 +199,14 @@ describe('POST /v1/callbacks/volcengine', () => {
     ['another AppId, rightly signed', { appId: 'someone-elses-app' }, undefined],
     ['an event a day and an hour old, rightly signed', { eventTime: new Date(Date.now() - 25 * 3_600_000).toISOString() }, undefined],
     ['no signature', {}, (body: Record<string, string>) => ({ ...body, Signature: '' })],
-    ['a missing field', {}, (body: Record<string, string>) => { const { Nonce: _nonce, ...rest } = body; return rest; }],
+    [
+      'a missing field',
+      {},
+      (body: Record<string, string>) => {
+        const { Nonce: _nonce, ...rest } = body;
+        return rest;
+      },
+    ],
   ])('%s is 401 UNAUTHENTICATED and changes nothing', async (_name, change, edit) => {
     const roomId = `cb-refused-${randomUUID().slice(0, 8)}`;
     const body = volcBody({ eventType: 'RoomCreate', roomId, ...change });
@@ -186,7 +217,11 @@ describe('POST /v1/callbacks/volcengine', () => {
   test('a body that is not JSON is 415; one over 64 KiB is 413', async () => {
     const answer = await callApi('/v1/callbacks/volcengine', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"EventType":' });
     expectContractError(answer, 415, 'UNSUPPORTED_MEDIA_TYPE');
-    expectContractError(await volcCallback({ ...volcBody({ eventType: 'RoomCreate', roomId: 'cb-big' }), Padding: 'x'.repeat(70_000) }), 413, 'PAYLOAD_TOO_LARGE');
+    expectContractError(
+      await volcCallback({ ...volcBody({ eventType: 'RoomCreate', roomId: 'cb-big' }), Padding: 'x'.repeat(70_000) }),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    );
   });
 });
 

@@ -1,8 +1,8 @@
-import { targetKey } from '../../lib/snapshots/targets.ts';
-import type { SnapshotRecord } from '../../lib/snapshots/store.ts';
-import { DEMO_CREDENTIALS } from '../../support/demo-credentials.ts';
-import { type ApiAnswer, callApi, expectContractError, groupPath, upstreamCalls } from '../support/http.ts';
-import { localStore, useLocalAws } from '../support/snapshots.ts';
+import type { SnapshotRecord } from '#lib/snapshots/store.ts';
+import { targetKey } from '#lib/snapshots/targets.ts';
+import { DEMO_CREDENTIALS } from '#support/demo-credentials.ts';
+import { type ApiAnswer, callApi, expectContractError, groupPath, upstreamCalls } from '#test/support/http.ts';
+import { localStore, useLocalAws } from '#test/support/snapshots.ts';
 
 // History endpoints over data written straight into the table, so every expected value is known.
 
@@ -21,16 +21,29 @@ beforeAll(async () => {
   const store = localStore();
   const groupKey = targetKey({ kind: 'group', groupId: GROUP });
   const records: SnapshotRecord[] = groupCounts.map((count, n) =>
-    count === null ? { key: groupKey, at: tick(n), gap: 'upstream-timeout' } : { key: groupKey, at: tick(n), values: { onlineCount: count } });
-  await store.putSamples(records.filter((record) => record.values), Date.now() + 10_000);
-  await store.putGapsIfAbsent(records.filter((record) => record.gap), Date.now() + 10_000);
+    count === null ? { key: groupKey, at: tick(n), gap: 'upstream-timeout' } : { key: groupKey, at: tick(n), values: { onlineCount: count } },
+  );
+  await store.putSamples(
+    records.filter((record) => record.values),
+    Date.now() + 10_000,
+  );
+  await store.putGapsIfAbsent(
+    records.filter((record) => record.gap),
+    Date.now() + 10_000,
+  );
   const roomKey = targetKey({ kind: 'room', appId: APP, roomId: ROOM });
-  await store.putSamples([0, 1, 2].map((n) => ({ key: roomKey, at: tick(n), values: { totalUsers: 10 + n, totalInvisibleUsers: n } })), Date.now() + 10_000);
+  await store.putSamples(
+    [0, 1, 2].map((n) => ({ key: roomKey, at: tick(n), values: { totalUsers: 10 + n, totalInvisibleUsers: n } })),
+    Date.now() + 10_000,
+  );
   // Something outside every range asked for below, and another group, must never show up.
-  await store.putSamples([
-    { key: groupKey, at: tick(-100), values: { onlineCount: 99_999 } },
-    { key: targetKey({ kind: 'group', groupId: '@TGS#aHISTORYOTHER' }), at: tick(1), values: { onlineCount: 55_555 } },
-  ], Date.now() + 10_000);
+  await store.putSamples(
+    [
+      { key: groupKey, at: tick(-100), values: { onlineCount: 99_999 } },
+      { key: targetKey({ kind: 'group', groupId: '@TGS#aHISTORYOTHER' }), at: tick(1), values: { onlineCount: 55_555 } },
+    ],
+    Date.now() + 10_000,
+  );
 });
 
 const historyPath = (query: string) => `${groupPath(GROUP, 'online-count/history')}?${query}`;

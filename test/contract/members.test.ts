@@ -1,5 +1,5 @@
-import { functionEnvironment } from '../../support/local-aws.ts';
-import { type ApiAnswer, callApi, callsOf, emulator, emulatorUrl, expectContractError, groupPath, upstreamCalls } from '../support/http.ts';
+import { functionEnvironment } from '#support/local-aws.ts';
+import { type ApiAnswer, callApi, callsOf, emulator, emulatorUrl, expectContractError, groupPath, upstreamCalls } from '#test/support/http.ts';
 
 const SMALL = '@TGS#2MEMBERSSMALL';
 const BIG = '@TGS#2MEMBERSBIG';
@@ -9,9 +9,39 @@ beforeAll(async () => {
   await emulator.putGroup(SMALL, {
     type: 'Public',
     members: [
-      { account: 'bob', role: 'Owner', joinTime: 1425976500, msgSeq: 1233, msgFlag: 'AcceptAndNotify', lastSendMsgTime: 1425976500, shutUpUntil: 1431069882, nameCard: '', customData: { MemberDefined1: 'ModifyDefined1', MemberDefined2: 'x' } },
-      { account: 'peter', role: 'Member ', joinTime: 1425976501, msgSeq: 1, msgFlag: 'AcceptNotNotify', lastSendMsgTime: 0, shutUpUntil: 0, nameCard: 'Pete', customData: { MemberDefined1: 'y' } },
-      { account: 'ann', role: 'Admin', joinTime: 1425976502, msgSeq: 2, msgFlag: 'AcceptAndNotify', lastSendMsgTime: 0, shutUpUntil: 0, nameCard: '', customData: {} },
+      {
+        account: 'bob',
+        role: 'Owner',
+        joinTime: 1425976500,
+        msgSeq: 1233,
+        msgFlag: 'AcceptAndNotify',
+        lastSendMsgTime: 1425976500,
+        shutUpUntil: 1431069882,
+        nameCard: '',
+        customData: { MemberDefined1: 'ModifyDefined1', MemberDefined2: 'x' },
+      },
+      {
+        account: 'peter',
+        role: 'Member ',
+        joinTime: 1425976501,
+        msgSeq: 1,
+        msgFlag: 'AcceptNotNotify',
+        lastSendMsgTime: 0,
+        shutUpUntil: 0,
+        nameCard: 'Pete',
+        customData: { MemberDefined1: 'y' },
+      },
+      {
+        account: 'ann',
+        role: 'Admin',
+        joinTime: 1425976502,
+        msgSeq: 2,
+        msgFlag: 'AcceptAndNotify',
+        lastSendMsgTime: 0,
+        shutUpUntil: 0,
+        nameCard: '',
+        customData: {},
+      },
     ],
   });
   await emulator.putGroup(BIG, { type: 'Public', memberCount: 6500 });
@@ -23,11 +53,44 @@ describe('GET /v1/groups/{groupId}/members', () => {
     const answer = await callApi(groupPath(SMALL, 'members'));
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({
-      groupId: SMALL, memberCount: 3, offset: 0, nextOffset: null,
+      groupId: SMALL,
+      memberCount: 3,
+      offset: 0,
+      nextOffset: null,
       members: [
-        { account: 'bob', role: 'owner', joinTime: 1425976500, msgSeq: 1233, msgFlag: 'AcceptAndNotify', lastSendMsgTime: 1425976500, shutUpUntil: 1431069882, nameCard: '', customData: { MemberDefined1: 'ModifyDefined1', MemberDefined2: 'x' } },
-        { account: 'peter', role: 'member', joinTime: 1425976501, msgSeq: 1, msgFlag: 'AcceptNotNotify', lastSendMsgTime: 0, shutUpUntil: 0, nameCard: 'Pete', customData: { MemberDefined1: 'y' } },
-        { account: 'ann', role: 'admin', joinTime: 1425976502, msgSeq: 2, msgFlag: 'AcceptAndNotify', lastSendMsgTime: 0, shutUpUntil: 0, nameCard: '', customData: {} },
+        {
+          account: 'bob',
+          role: 'owner',
+          joinTime: 1425976500,
+          msgSeq: 1233,
+          msgFlag: 'AcceptAndNotify',
+          lastSendMsgTime: 1425976500,
+          shutUpUntil: 1431069882,
+          nameCard: '',
+          customData: { MemberDefined1: 'ModifyDefined1', MemberDefined2: 'x' },
+        },
+        {
+          account: 'peter',
+          role: 'member',
+          joinTime: 1425976501,
+          msgSeq: 1,
+          msgFlag: 'AcceptNotNotify',
+          lastSendMsgTime: 0,
+          shutUpUntil: 0,
+          nameCard: 'Pete',
+          customData: { MemberDefined1: 'y' },
+        },
+        {
+          account: 'ann',
+          role: 'admin',
+          joinTime: 1425976502,
+          msgSeq: 2,
+          msgFlag: 'AcceptAndNotify',
+          lastSendMsgTime: 0,
+          shutUpUntil: 0,
+          nameCard: '',
+          customData: {},
+        },
       ],
     });
   });
@@ -96,19 +159,39 @@ describe('GET /v1/groups/{groupId}/members', () => {
   });
 
   test.each([
-    ['limit=1', 200], ['limit=6000', 200], ['offset=0', 200], ['offset=2147483647', 200],
-    ['fields=role,role', 200], ['roles=member', 200],
+    ['limit=1', 200],
+    ['limit=6000', 200],
+    ['offset=0', 200],
+    ['offset=2147483647', 200],
+    ['fields=role,role', 200],
+    ['roles=member', 200],
   ])('accepts %s', async (query, status) => {
     expect((await callApi(`${groupPath(SMALL, 'members')}?${query}`)).status).toBe(status);
   });
 
   test.each([
-    ['limit=0', 'limit'], ['limit=6001', 'limit'], ['limit=-1', 'limit'], ['limit=abc', 'limit'], ['limit=1.5', 'limit'],
-    ['limit=1e3', 'limit'], ['limit=', 'limit'], ['limit=%201', 'limit'], ['limit=1&limit=2', 'limit'], ['limit=99999999999999999999', 'limit'],
-    ['offset=-1', 'offset'], ['offset=2147483648', 'offset'], ['offset=x', 'offset'],
-    ['fields=', 'fields'], ['fields=role,,joinTime', 'fields'], ['fields=Role', 'fields'], ['fields=customData', 'fields'],
-    ['roles=owner,boss', 'roles'], ['roles=Owner', 'roles'],
-    ['customFields=', 'customFields'], ['customFields=a,,b', 'customFields'], [`customFields=${'k'.repeat(65)}`, 'customFields'],
+    ['limit=0', 'limit'],
+    ['limit=6001', 'limit'],
+    ['limit=-1', 'limit'],
+    ['limit=abc', 'limit'],
+    ['limit=1.5', 'limit'],
+    ['limit=1e3', 'limit'],
+    ['limit=', 'limit'],
+    ['limit=%201', 'limit'],
+    ['limit=1&limit=2', 'limit'],
+    ['limit=99999999999999999999', 'limit'],
+    ['offset=-1', 'offset'],
+    ['offset=2147483648', 'offset'],
+    ['offset=x', 'offset'],
+    ['fields=', 'fields'],
+    ['fields=role,,joinTime', 'fields'],
+    ['fields=Role', 'fields'],
+    ['fields=customData', 'fields'],
+    ['roles=owner,boss', 'roles'],
+    ['roles=Owner', 'roles'],
+    ['customFields=', 'customFields'],
+    ['customFields=a,,b', 'customFields'],
+    [`customFields=${'k'.repeat(65)}`, 'customFields'],
     ['page=2', 'page'],
   ])('400 INVALID_ARGUMENT for %s, naming %s, with no upstream call', async (query, field) => {
     const before = await upstreamCalls();
@@ -142,7 +225,13 @@ describe('repeated query parameters', () => {
     ['fields=role&fields=joinTime', SMALL_ROLES_AND_JOIN_TIMES],
     ['fields=role&fields=joinTime&fields=role', SMALL_ROLES_AND_JOIN_TIMES],
     ['fields=role,joinTime&fields=nameCard', SMALL_ROLES_AND_JOIN_TIMES.map((member, index) => ({ ...member, nameCard: ['', 'Pete', ''][index] }))],
-    ['roles=owner&roles=admin&fields=role', [{ account: 'bob', role: 'owner' }, { account: 'ann', role: 'admin' }]],
+    [
+      'roles=owner&roles=admin&fields=role',
+      [
+        { account: 'bob', role: 'owner' },
+        { account: 'ann', role: 'admin' },
+      ],
+    ],
   ];
   const refused: Array<[string, string]> = [
     ['fields=role&fields=Role', 'fields'],
@@ -166,33 +255,36 @@ describe('repeated query parameters', () => {
   /** The members function called in-process with an API Gateway payload 2.0 event. */
   const callInProcess = async (rawQuery: string): Promise<ApiAnswer> => {
     const rawPath = groupPath(SMALL, 'members');
-    const result = await membersHandler({
-      version: '2.0',
-      routeKey: 'GET /v1/groups/{groupId}/members',
-      rawPath,
-      rawQueryString: rawQuery,
-      queryStringParameters: apiGatewayQuery(rawQuery),
-      pathParameters: { groupId: SMALL },
-      headers: { host: 'api.example.com' },
-      requestContext: { http: { method: 'GET', path: rawPath }, requestId: 'in-process' },
-      isBase64Encoded: false,
-    }, { awsRequestId: 'in-process-request', getRemainingTimeInMillis: () => 10_000 });
+    const result = await membersHandler(
+      {
+        version: '2.0',
+        routeKey: 'GET /v1/groups/{groupId}/members',
+        rawPath,
+        rawQueryString: rawQuery,
+        queryStringParameters: apiGatewayQuery(rawQuery),
+        pathParameters: { groupId: SMALL },
+        headers: { host: 'api.example.com' },
+        requestContext: { http: { method: 'GET', path: rawPath }, requestId: 'in-process' },
+        isBase64Encoded: false,
+      },
+      { awsRequestId: 'in-process-request', getRemainingTimeInMillis: () => 10_000 },
+    );
     return { status: result.statusCode, headers: new Headers(result.headers), body: JSON.parse(result.body), text: result.body };
   };
 
   beforeAll(async () => {
     Object.assign(process.env, functionEnvironment(emulatorUrl()));
-    membersHandler = (await import('../../handlers/group-members.ts')).handler as unknown as Handler;
+    membersHandler = (await import('#handlers/group-members.ts')).handler as unknown as Handler;
   });
 
-  test('API Gateway\'s form, as written here, is what the docs say', () => {
+  test("API Gateway's form, as written here, is what the docs say", () => {
     expect(apiGatewayQuery('fields=role&fields=joinTime')).toEqual({ fields: 'role,joinTime' });
     expect(apiGatewayQuery('fields=&fields=role')).toEqual({ fields: ',role' });
   });
 
   const ways: Array<[string, (query: string) => Promise<ApiAnswer>]> = [
     ['through the local API', (query) => callApi(`${groupPath(SMALL, 'members')}?${query}`)],
-    ['in-process with API Gateway\'s event', callInProcess],
+    ["in-process with API Gateway's event", callInProcess],
   ];
 
   describe.each(ways)('%s', (_way, call) => {

@@ -2,9 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { WALKTHROUGH_ROOM } from '../../local/demo.ts';
-import { LOCAL_SECRET_NAMES } from '../../support/demo-credentials.ts';
-import { freeApiPort } from '../../support/ports.ts';
+import { WALKTHROUGH_ROOM } from '#local/demo.ts';
+import { LOCAL_SECRET_NAMES } from '#support/demo-credentials.ts';
+import { freeApiPort } from '#support/ports.ts';
 
 // `npm start` as a user runs it: no TTY, chosen ports and credentials, demo data, a clean stop.
 
@@ -53,14 +53,23 @@ describe('npm start', () => {
     child = spawn(process.execPath, ['local/start.ts'], {
       cwd: process.cwd(),
       env: {
-        ...process.env, PORT: String(ports.apiPort), EMULATOR_PORT: String(ports.emulatorPort), DYNAMODB_PORT: String(ports.dynamoPort), LIVEGATE_DATA_DIR: dataDir,
-        TENCENT_SECRET_KEY: 'chosen-by-the-user-for-this-test', VOLC_RTC_APP_ID: 'user-app',
+        ...process.env,
+        PORT: String(ports.apiPort),
+        EMULATOR_PORT: String(ports.emulatorPort),
+        DYNAMODB_PORT: String(ports.dynamoPort),
+        LIVEGATE_DATA_DIR: dataDir,
+        TENCENT_SECRET_KEY: 'chosen-by-the-user-for-this-test',
+        VOLC_RTC_APP_ID: 'user-app',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
-    child.stdout?.on('data', (chunk: Buffer) => { output.text += chunk.toString(); });
-    child.stderr?.on('data', (chunk: Buffer) => { output.text += chunk.toString(); });
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output.text += chunk.toString();
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output.text += chunk.toString();
+    });
     await waitForOutput(child, 'Ctrl-C stops everything', 90_000, output);
   };
 
@@ -89,16 +98,18 @@ describe('npm start', () => {
     expect(live.status).toBe(200);
     const room = await (await fetch(`http://127.0.0.1:${apiPort}/v1/rooms/demo-room-1/online-users`)).json();
     expect(room).toMatchObject({ appId: 'user-app', roomExists: true, totalUsers: 6 });
-    const secret = (await (await fetch(`http://127.0.0.1:${emulatorPort}/`, {
-      method: 'POST',
-      headers: { 'x-amz-target': 'secretsmanager.GetSecretValue', 'content-type': 'application/x-amz-json-1.1' },
-      body: JSON.stringify({ SecretId: LOCAL_SECRET_NAMES.tencent }),
-    })).json()) as { SecretString: string };
+    const secret = (await (
+      await fetch(`http://127.0.0.1:${emulatorPort}/`, {
+        method: 'POST',
+        headers: { 'x-amz-target': 'secretsmanager.GetSecretValue', 'content-type': 'application/x-amz-json-1.1' },
+        body: JSON.stringify({ SecretId: LOCAL_SECRET_NAMES.tencent }),
+      })
+    ).json()) as { SecretString: string };
     expect(JSON.parse(secret.SecretString).secretKey).toBe('chosen-by-the-user-for-this-test');
 
     // The printed walk-through: a room created in the emulator is tracked by its callback, and untracked when it ends.
     const tracked = async () => ((await (await fetch(`http://127.0.0.1:${apiPort}/v1/tracking?kind=room&limit=1000`)).json()) as { targets: any[] }).targets;
-    expect((await runPrinted(output.text, '-X PUT http://127.0.0.1:' + emulatorPort)).status).toBe(200);
+    expect((await runPrinted(output.text, `-X PUT http://127.0.0.1:${emulatorPort}`)).status).toBe(200);
     expect((await tracked()).find((target) => target.roomId === WALKTHROUGH_ROOM)).toMatchObject({ appId: 'user-app', sources: ['callback'] });
     const before = (await tracked()).find((target) => target.roomId === WALKTHROUGH_ROOM);
     expect((await runPrinted(output.text, '/join')).status).toBe(200);

@@ -1,4 +1,4 @@
-import { callApi, emulator, expectContractError, groupPath, upstreamCalls } from '../support/http.ts';
+import { callApi, emulator, expectContractError, groupPath, upstreamCalls } from '#test/support/http.ts';
 
 const LIVE = '@TGS#aCOUNTLIVE1';
 const PUBLIC = '@TGS#2COUNTPUBLIC';
@@ -52,7 +52,7 @@ describe('GET /v1/groups/{groupId}/online-count', () => {
 
   test.each([
     ['49 bytes', `/v1/groups/${'a'.repeat(49)}/online-count`],
-    ['49 bytes of multi-byte characters', `/v1/groups/${encodeURIComponent('中'.repeat(16) + 'a')}/online-count`],
+    ['49 bytes of multi-byte characters', `/v1/groups/${encodeURIComponent(`${'中'.repeat(16)}a`)}/online-count`],
     ['a control character', '/v1/groups/abc%00def/online-count'],
     ['a newline', '/v1/groups/abc%0Adef/online-count'],
     ['DEL', '/v1/groups/abc%7F/online-count'],

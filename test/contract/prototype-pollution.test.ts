@@ -1,4 +1,4 @@
-import { callApi, emulator, expectContractError, groupPath, upstreamCalls } from '../support/http.ts';
+import { callApi, emulator, expectContractError, groupPath, upstreamCalls } from '#test/support/http.ts';
 
 // Bodies that try to pollute Object.prototype, checked where they are parsed: in the function's
 // own worker, through HTTP. The jest process never sees these objects, so looking at its
@@ -44,13 +44,21 @@ const attempts: Array<[string, string, Array<{ field: string; issue: string }>]>
   ['__proto__ at the top', `{"__proto__":${PAYLOAD},"action":"set","accounts":["a"]}`, [notAField('__proto__')]],
   ['__proto__ last', `{"action":"set","accounts":["a"],"__proto__":${PAYLOAD}}`, [notAField('__proto__')]],
   ['constructor.prototype', `{"constructor":{"prototype":${PAYLOAD}},"action":"set","accounts":["a"]}`, [notAField('constructor')]],
-  ['both at once', `{"__proto__":${PAYLOAD},"constructor":{"prototype":${PAYLOAD}},"action":"set","accounts":["a"]}`, [notAField('__proto__'), notAField('constructor')]],
+  [
+    'both at once',
+    `{"__proto__":${PAYLOAD},"constructor":{"prototype":${PAYLOAD}},"action":"set","accounts":["a"]}`,
+    [notAField('__proto__'), notAField('constructor')],
+  ],
   ['__proto__ of __proto__', `{"__proto__":{"__proto__":${PAYLOAD}},"action":"set","accounts":["a"]}`, [notAField('__proto__')]],
   ['__proto__ nested in an unknown field', `{"action":"set","accounts":["a"],"options":{"__proto__":${PAYLOAD}}}`, [notAField('options')]],
   ['constructor.prototype nested deeper', `{"action":"set","accounts":["a"],"a":{"b":{"constructor":{"prototype":${PAYLOAD}}}}}`, [notAField('a')]],
   ['__proto__ as the action', `{"action":{"__proto__":${PAYLOAD}},"accounts":["a"]}`, [ACTION_ISSUE]],
   ['__proto__ inside an account', `{"action":"set","accounts":[{"__proto__":${PAYLOAD}}]}`, [{ field: 'accounts[0]', issue: 'must be a non-empty string' }]],
-  ['constructor.prototype inside an account', `{"action":"set","accounts":[{"constructor":{"prototype":${PAYLOAD}}}]}`, [{ field: 'accounts[0]', issue: 'must be a non-empty string' }]],
+  [
+    'constructor.prototype inside an account',
+    `{"action":"set","accounts":[{"constructor":{"prototype":${PAYLOAD}}}]}`,
+    [{ field: 'accounts[0]', issue: 'must be a non-empty string' }],
+  ],
   ['__proto__ as an array', `{"__proto__":[${PAYLOAD}],"action":"set","accounts":["a"]}`, [notAField('__proto__')]],
 ];
 
@@ -86,17 +94,32 @@ describe('prototype pollution through a query string', () => {
   test('__proto__ and constructor keys are refused as unknown parameters, with no upstream call', async () => {
     const before = await upstreamCalls();
     const error = expectContractError(
-      await callApi(`${membersPath}?__proto__[fields]=bogus&constructor[prototype][fields]=bogus&__proto__=x&constructor=y`), 400, 'INVALID_ARGUMENT',
+      await callApi(`${membersPath}?__proto__[fields]=bogus&constructor[prototype][fields]=bogus&__proto__=x&constructor=y`),
+      400,
+      'INVALID_ARGUMENT',
     );
-    expect(error.details.map((detail: { field: string }) => detail.field)).toEqual(['__proto__[fields]', 'constructor[prototype][fields]', '__proto__', 'constructor']);
+    expect(error.details.map((detail: { field: string }) => detail.field)).toEqual([
+      '__proto__[fields]',
+      'constructor[prototype][fields]',
+      '__proto__',
+      'constructor',
+    ]);
     expect(await upstreamCalls()).toBe(before);
   });
 
   test('afterwards a request without fields still answers every field', async () => {
     const answer = await callApi(`${membersPath}?limit=1`);
     expect(answer.status).toBe(200);
-    expect(Object.keys(answer.body.members[0]).sort()).toEqual(
-      ['account', 'customData', 'joinTime', 'lastSendMsgTime', 'msgFlag', 'msgSeq', 'nameCard', 'role', 'shutUpUntil'],
-    );
+    expect(Object.keys(answer.body.members[0]).sort()).toEqual([
+      'account',
+      'customData',
+      'joinTime',
+      'lastSendMsgTime',
+      'msgFlag',
+      'msgSeq',
+      'nameCard',
+      'role',
+      'shutUpUntil',
+    ]);
   });
 });

@@ -1,5 +1,5 @@
-import { DEMO_CREDENTIALS } from '../../support/demo-credentials.ts';
-import { callApi, emulator, expectContractError, upstreamCalls } from '../support/http.ts';
+import { DEMO_CREDENTIALS } from '#support/demo-credentials.ts';
+import { callApi, emulator, expectContractError, upstreamCalls } from '#test/support/http.ts';
 
 const APP = DEMO_CREDENTIALS.volc.rtcAppId;
 
@@ -13,8 +13,14 @@ describe('GET /v1/rooms/{roomId}/online-users', () => {
     const answer = await callApi('/v1/rooms/room1/online-users');
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({
-      appId: APP, roomId: 'room1', roomExists: true, totalUsers: 3, totalInvisibleUsers: 2,
-      visibleUsers: ['normal_user_1'], invisibleUsers: ['silent_user_1', 'silent_user_2'], fetchedAt: expect.any(String),
+      appId: APP,
+      roomId: 'room1',
+      roomExists: true,
+      totalUsers: 3,
+      totalInvisibleUsers: 2,
+      visibleUsers: ['normal_user_1'],
+      invisibleUsers: ['silent_user_1', 'silent_user_2'],
+      fetchedAt: expect.any(String),
     });
   });
 
@@ -27,7 +33,14 @@ describe('GET /v1/rooms/{roomId}/online-users', () => {
     const answer = await callApi('/v1/rooms/empty-room/online-users');
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({
-      appId: APP, roomId: 'empty-room', roomExists: false, totalUsers: 0, totalInvisibleUsers: 0, visibleUsers: [], invisibleUsers: [], fetchedAt: expect.any(String),
+      appId: APP,
+      roomId: 'empty-room',
+      roomExists: false,
+      totalUsers: 0,
+      totalInvisibleUsers: 0,
+      visibleUsers: [],
+      invisibleUsers: [],
+      fetchedAt: expect.any(String),
     });
   });
 

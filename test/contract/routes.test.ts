@@ -1,11 +1,9 @@
-import { callApi, expectContractError, groupPath } from '../support/http.ts';
+import { callApi, expectContractError, groupPath } from '#test/support/http.ts';
 
 describe('routes', () => {
-  test.each(['/', '/v1', '/v1/groups', '/v2/groups/x/online-count', '/v1/groups/x/online-count/extra', '/v1/rooms/x'])(
-    '404 NOT_FOUND for %s', async (path) => {
-      expectContractError(await callApi(path), 404, 'NOT_FOUND');
-    },
-  );
+  test.each(['/', '/v1', '/v1/groups', '/v2/groups/x/online-count', '/v1/groups/x/online-count/extra', '/v1/rooms/x'])('404 NOT_FOUND for %s', async (path) => {
+    expectContractError(await callApi(path), 404, 'NOT_FOUND');
+  });
 
   test.each([
     ['POST', groupPath('@TGS#aX', 'online-count'), 'GET'],

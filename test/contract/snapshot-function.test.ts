@@ -1,5 +1,5 @@
-import { atNextWindow } from '../../support/snapshot-window.ts';
-import { emulator, groupPath, callApi } from '../support/http.ts';
+import { atNextWindow } from '#support/snapshot-window.ts';
+import { callApi, emulator, groupPath } from '#test/support/http.ts';
 
 // The bundled snapshot function as serverless-offline runs it (the test stack sets a 4 s window
 // of 2 s ticks and no schedule), invoked the way EventBridge does, with the shard as input.
@@ -17,7 +17,7 @@ describe('snapshot function', () => {
       body: JSON.stringify({ shard: 0, shards: 1 }),
     });
     expect(response.status).toBe(200);
-    const summary = await response.json() as Record<string, any>;
+    const summary = (await response.json()) as Record<string, any>;
     expect(summary).toMatchObject({
       shard: { index: 0, count: 1 },
       targets: { groups: 2, rooms: 0 },
@@ -25,7 +25,9 @@ describe('snapshot function', () => {
       samplesWritten: 4,
       groups: { intervalSeconds: 2, ticks: 2 },
     });
-    const history = await callApi(`${groupPath('@TGS#aFNLIVE1', 'online-count/history')}?from=${new Date(windowStart).toISOString()}&to=${new Date(windowStart + 3999).toISOString()}`);
+    const history = await callApi(
+      `${groupPath('@TGS#aFNLIVE1', 'online-count/history')}?from=${new Date(windowStart).toISOString()}&to=${new Date(windowStart + 3999).toISOString()}`,
+    );
     expect(history.body.points).toEqual([
       { at: new Date(windowStart).toISOString(), onlineCount: 42 },
       { at: new Date(windowStart + 2000).toISOString(), onlineCount: 42 },

@@ -1,6 +1,6 @@
-import { DEMO_CREDENTIALS } from '../../support/demo-credentials.ts';
-import { atNextWindow } from '../../support/snapshot-window.ts';
-import { apiUrl, callApi, emulator, groupPath } from '../support/http.ts';
+import { DEMO_CREDENTIALS } from '#support/demo-credentials.ts';
+import { atNextWindow } from '#support/snapshot-window.ts';
+import { apiUrl, callApi, emulator, groupPath } from '#test/support/http.ts';
 
 // End to end with the emulator's own signed callbacks into the local API: a room or group is
 // watched from the moment it starts, sampled by the snapshot function, and dropped when it ends.
@@ -14,7 +14,10 @@ const trackedGroup = async (groupId: string) => (await tracked('group')).find((t
 
 /** One scheduled invocation of the bundled snapshot function (the test stack: a 4 s window of 2 s ticks). */
 const runSnapshotFunction = async (): Promise<Record<string, any>> => {
-  const response = await fetch(`${lambdaUrl()}/2015-03-31/functions/livegate-local-snapshot/invocations`, { method: 'POST', body: JSON.stringify({ shard: 0, shards: 1 }) });
+  const response = await fetch(`${lambdaUrl()}/2015-03-31/functions/livegate-local-snapshot/invocations`, {
+    method: 'POST',
+    body: JSON.stringify({ shard: 0, shards: 1 }),
+  });
   expect(response.status).toBe(200);
   return response.json() as Promise<Record<string, any>>;
 };
@@ -27,7 +30,7 @@ afterAll(async () => {
   await emulator.setCallbackTargets({});
 });
 
-describe('tracking from the providers\' callbacks', () => {
+describe("tracking from the providers' callbacks", () => {
   test('an RTC room created in the emulator is tracked, sampled into its history within the next run, and untracked when it ends', async () => {
     const created = await emulator.putRoom(APP, 'e2e-room', { visibleUsers: ['host', 'guest'], invisibleUsers: ['bot'] });
     expect(created.callbacks).toEqual([expect.objectContaining({ provider: 'volc', eventType: 'RoomCreate', delivered: true, status: 200 })]);
@@ -36,7 +39,9 @@ describe('tracking from the providers\' callbacks', () => {
     const windowStart = await atNextWindow(4);
     const summary = await runSnapshotFunction();
     expect(summary.targetsBySource.callback).toBeGreaterThanOrEqual(1);
-    const history = await callApi(`/v1/rooms/e2e-room/online-users/history?from=${new Date(windowStart).toISOString()}&to=${new Date(windowStart + 3999).toISOString()}`);
+    const history = await callApi(
+      `/v1/rooms/e2e-room/online-users/history?from=${new Date(windowStart).toISOString()}&to=${new Date(windowStart + 3999).toISOString()}`,
+    );
     expect(history.body.points).toEqual([
       { at: new Date(windowStart).toISOString(), totalUsers: 3, totalInvisibleUsers: 1 },
       { at: new Date(windowStart + 2000).toISOString(), totalUsers: 3, totalInvisibleUsers: 1 },

@@ -1,5 +1,5 @@
-import { DEMO_CREDENTIALS } from '../../support/demo-credentials.ts';
-import { type ApiAnswer, callApi, emulator, expectContractError, groupPath, upstreamCalls } from '../support/http.ts';
+import { DEMO_CREDENTIALS } from '#support/demo-credentials.ts';
+import { type ApiAnswer, callApi, emulator, expectContractError, groupPath, upstreamCalls } from '#test/support/http.ts';
 
 // The tracking routes of ../shared/API.md through real HTTP, on the suite's local stack.
 
@@ -11,7 +11,9 @@ const HOUR_MS = 3_600_000;
 const put = (path: string, body?: unknown, headers: Record<string, string> = {}) =>
   callApi(path, {
     method: 'PUT',
-    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    ...(body === undefined
+      ? {}
+      : { headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) }),
   });
 const del = (path: string) => callApi(path, { method: 'DELETE' });
 const roomPath = (roomId: string, suffix = 'tracking') => `/v1/rooms/${encodeURIComponent(roomId)}/${suffix}`;
@@ -114,7 +116,15 @@ describe('room tracking', () => {
     const calls = await upstreamCalls();
     const tracked = await put(roomPath('track-room-1'));
     expect(tracked.status).toBe(200);
-    expect(tracked.body).toEqual({ kind: 'room', roomId: 'track-room-1', appId: APP, tracked: true, sources: ['api'], since: expect.any(String), expiresAt: null });
+    expect(tracked.body).toEqual({
+      kind: 'room',
+      roomId: 'track-room-1',
+      appId: APP,
+      tracked: true,
+      sources: ['api'],
+      since: expect.any(String),
+      expiresAt: null,
+    });
     const other = await put(`${roomPath('track-room-1')}?appId=other-app`, { ttlHours: 1 });
     expect(other.body).toMatchObject({ roomId: 'track-room-1', appId: 'other-app', tracked: true });
     const rooms = (await listAll('&kind=room')).filter((target) => target.roomId === 'track-room-1');
@@ -141,7 +151,13 @@ describe('GET /v1/tracking', () => {
     await put(roomPath('track-room-ttl'), { ttlHours: 3 });
     const rooms = await listAll('&kind=room');
     expect(rooms.find((target) => target.roomId === 'track-room-2')).toEqual({
-      kind: 'room', roomId: 'track-room-2', appId: APP, sources: ['api'], since: expect.any(String), expiresAt: null, lastSample: null,
+      kind: 'room',
+      roomId: 'track-room-2',
+      appId: APP,
+      sources: ['api'],
+      since: expect.any(String),
+      expiresAt: null,
+      lastSample: null,
     });
     expect(Date.parse(rooms.find((target) => target.roomId === 'track-room-ttl').expiresAt)).toBeGreaterThan(Date.now() + 2 * HOUR_MS);
     expect(new Set(rooms.map((target) => `${target.appId}/${target.roomId}`)).size).toBe(rooms.length);

@@ -1,6 +1,6 @@
-import { DEMO_CREDENTIALS } from '../../support/demo-credentials.ts';
-import { defaultRetryPolicy } from '../../lib/upstream/retry.ts';
-import { callApi, callsOf, emulator, expectContractError, groupPath, pastRefreshCooldown } from '../support/http.ts';
+import { defaultRetryPolicy } from '#lib/upstream/retry.ts';
+import { DEMO_CREDENTIALS } from '#support/demo-credentials.ts';
+import { callApi, callsOf, emulator, expectContractError, groupPath, pastRefreshCooldown } from '#test/support/http.ts';
 
 // Upstream trouble, injected in the emulator: what is retried, what is recovered, and what
 // the caller is told when nothing helps.

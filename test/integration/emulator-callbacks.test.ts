@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { type RunningEmulator, startEmulator } from '../../emulator/server.ts';
-import { DEMO_CREDENTIALS, LOCAL_SECRET_NAMES } from '../../support/demo-credentials.ts';
-import { type EmulatorClient, emulatorClient } from '../../support/emulator-client.ts';
-import { type CallbackReceiver, type ReceivedCallback, startCallbackReceiver } from '../support/callback-receiver.ts';
+import { type RunningEmulator, startEmulator } from '#emulator/server.ts';
+import { DEMO_CREDENTIALS, LOCAL_SECRET_NAMES } from '#support/demo-credentials.ts';
+import { type EmulatorClient, emulatorClient } from '#support/emulator-client.ts';
+import { type CallbackReceiver, type ReceivedCallback, startCallbackReceiver } from '#test/support/callback-receiver.ts';
 
 // The callbacks the emulator plays: a local receiver stands in for the app, and every callback
 // is checked field by field, its signature recomputed here from the documented rules (never with
@@ -26,7 +26,11 @@ const expectSignedTencent = (callback: ReceivedCallback, command: string, token 
   const query = Object.fromEntries(callback.query);
   expect(Object.keys(query)).toEqual(['SdkAppid', 'CallbackCommand', 'contenttype', 'ClientIP', 'OptPlatform', 'Sign', 'RequestTime']);
   expect(query).toMatchObject({
-    SdkAppid: String(DEMO_CREDENTIALS.tencent.sdkAppId), CallbackCommand: command, contenttype: 'json', ClientIP: '127.0.0.1', OptPlatform: 'RESTAPI',
+    SdkAppid: String(DEMO_CREDENTIALS.tencent.sdkAppId),
+    CallbackCommand: command,
+    contenttype: 'json',
+    ClientIP: '127.0.0.1',
+    OptPlatform: 'RESTAPI',
   });
   expect(query.RequestTime).toMatch(/^\d{10}$/);
   expect(Math.abs(Number(query.RequestTime) - callback.receivedAt / 1000)).toBeLessThan(5);
@@ -74,21 +78,36 @@ afterAll(async () => {
 describe('Tencent Chat callbacks', () => {
   test('a group created through the control API: Group.CallbackAfterCreateGroup, delivered before the PUT answers', async () => {
     const answer = await control.putGroup('@TGS#aCBCREATE', {
-      type: 'AVChatRoom', name: 'Evening show', members: [{ account: 'host', role: 'Owner' }, { account: 'fan1' }],
+      type: 'AVChatRoom',
+      name: 'Evening show',
+      members: [{ account: 'host', role: 'Owner' }, { account: 'fan1' }],
     });
-    expect(answer).toMatchObject({ created: true, callbacks: [{ provider: 'tencent', command: 'Group.CallbackAfterCreateGroup', delivered: true, attempts: 1, status: 200 }] });
+    expect(answer).toMatchObject({
+      created: true,
+      callbacks: [{ provider: 'tencent', command: 'Group.CallbackAfterCreateGroup', delivered: true, attempts: 1, status: 200 }],
+    });
     expect(receiver.received).toHaveLength(1);
     const body = expectSignedTencent(receiver.received[0] as ReceivedCallback, 'Group.CallbackAfterCreateGroup');
     expect(body).toEqual({
-      CallbackCommand: 'Group.CallbackAfterCreateGroup', GroupId: '@TGS#aCBCREATE', Type: 'AVChatRoom', Owner_Account: 'host', Name: 'Evening show',
-      MemberList: [{ Member_Account: 'host' }, { Member_Account: 'fan1' }], EventTime: expect.any(Number),
+      CallbackCommand: 'Group.CallbackAfterCreateGroup',
+      GroupId: '@TGS#aCBCREATE',
+      Type: 'AVChatRoom',
+      Owner_Account: 'host',
+      Name: 'Evening show',
+      MemberList: [{ Member_Account: 'host' }, { Member_Account: 'fan1' }],
+      EventTime: expect.any(Number),
     });
   });
 
   test('replacing a group sends nothing; the name defaults to the group ID', async () => {
     await control.putGroup('@TGS#aCBREPLACE', { type: 'Public', memberCount: 2 });
     const first = expectSignedTencent(receiver.received[0] as ReceivedCallback, 'Group.CallbackAfterCreateGroup');
-    expect(first).toMatchObject({ Type: 'Public', Name: '@TGS#aCBREPLACE', Owner_Account: 'owner_0', MemberList: [{ Member_Account: 'owner_0' }, { Member_Account: 'viewer_000001' }] });
+    expect(first).toMatchObject({
+      Type: 'Public',
+      Name: '@TGS#aCBREPLACE',
+      Owner_Account: 'owner_0',
+      MemberList: [{ Member_Account: 'owner_0' }, { Member_Account: 'viewer_000001' }],
+    });
     expect(await control.putGroup('@TGS#aCBREPLACE', { type: 'Public', memberCount: 3 })).toMatchObject({ created: false, callbacks: [] });
     expect(receiver.received).toHaveLength(1);
   });
@@ -98,24 +117,44 @@ describe('Tencent Chat callbacks', () => {
     await control.putGroup(groupId, { type: 'AVChatRoom', members: [{ account: 'host', role: 'Owner', online: true }] });
     receiver.clear();
 
-    expect((await control.joinGroup(groupId, 'u1')).callbacks).toEqual([{ provider: 'tencent', command: 'Group.CallbackAfterNewMemberJoin', delivered: true, attempts: 1, status: 200 }]);
+    expect((await control.joinGroup(groupId, 'u1')).callbacks).toEqual([
+      { provider: 'tencent', command: 'Group.CallbackAfterNewMemberJoin', delivered: true, attempts: 1, status: 200 },
+    ]);
     expect(expectSignedTencent(receiver.received[0] as ReceivedCallback, 'Group.CallbackAfterNewMemberJoin')).toEqual({
-      CallbackCommand: 'Group.CallbackAfterNewMemberJoin', GroupId: groupId, Type: 'AVChatRoom', JoinType: 'Apply', Operator_Account: 'u1',
-      NewMemberList: [{ Member_Account: 'u1' }], EventTime: expect.any(Number),
+      CallbackCommand: 'Group.CallbackAfterNewMemberJoin',
+      GroupId: groupId,
+      Type: 'AVChatRoom',
+      JoinType: 'Apply',
+      Operator_Account: 'u1',
+      NewMemberList: [{ Member_Account: 'u1' }],
+      EventTime: expect.any(Number),
     });
     // Already online: no join, no callback.
     expect((await control.joinGroup(groupId, 'u1')).callbacks).toEqual([]);
 
     await control.leaveGroup(groupId, 'u1');
     expect(expectSignedTencent(receiver.received[1] as ReceivedCallback, 'Group.CallbackAfterMemberExit')).toEqual({
-      CallbackCommand: 'Group.CallbackAfterMemberExit', GroupId: groupId, Type: 'AVChatRoom', ExitType: 'Quit', Operator_Account: 'u1',
-      ExitMemberList: [{ Member_Account: 'u1' }], EventTime: expect.any(Number),
+      CallbackCommand: 'Group.CallbackAfterMemberExit',
+      GroupId: groupId,
+      Type: 'AVChatRoom',
+      ExitType: 'Quit',
+      Operator_Account: 'u1',
+      ExitMemberList: [{ Member_Account: 'u1' }],
+      EventTime: expect.any(Number),
     });
 
-    expect(await control.deleteGroup(groupId)).toMatchObject({ destroyed: true, callbacks: [{ command: 'Group.CallbackAfterGroupDestroyed', delivered: true }] });
+    expect(await control.deleteGroup(groupId)).toMatchObject({
+      destroyed: true,
+      callbacks: [{ command: 'Group.CallbackAfterGroupDestroyed', delivered: true }],
+    });
     expect(expectSignedTencent(receiver.received[2] as ReceivedCallback, 'Group.CallbackAfterGroupDestroyed')).toEqual({
-      CallbackCommand: 'Group.CallbackAfterGroupDestroyed', GroupId: groupId, Type: 'AVChatRoom', Owner_Account: 'host', Name: groupId,
-      MemberList: [{ Member_Account: 'host' }, { Member_Account: 'u1' }], EventTime: expect.any(Number),
+      CallbackCommand: 'Group.CallbackAfterGroupDestroyed',
+      GroupId: groupId,
+      Type: 'AVChatRoom',
+      Owner_Account: 'host',
+      Name: groupId,
+      MemberList: [{ Member_Account: 'host' }, { Member_Account: 'u1' }],
+      EventTime: expect.any(Number),
     });
     expect(receiver.received).toHaveLength(3);
   });
@@ -137,7 +176,8 @@ describe('Tencent Chat callbacks', () => {
 describe('Volcengine RTC callbacks', () => {
   test('PUT of a new room: RoomCreate; of an existing room: nothing', async () => {
     expect(await control.putRoom(APP, 'cb-room', { visibleUsers: ['a'] })).toMatchObject({
-      created: true, callbacks: [{ provider: 'volc', eventType: 'RoomCreate', delivered: true, attempts: 1, status: 200 }],
+      created: true,
+      callbacks: [{ provider: 'volc', eventType: 'RoomCreate', delivered: true, attempts: 1, status: 200 }],
     });
     const data = expectSignedVolc(receiver.received[0] as ReceivedCallback, 'RoomCreate');
     expect(data).toEqual({ RoomId: 'cb-room', Timestamp: expect.any(Number) });
@@ -152,17 +192,26 @@ describe('Volcengine RTC callbacks', () => {
     expect(joined.callbacks.map((outcome) => outcome.eventType)).toEqual(['RoomCreate', 'UserJoinRoom']);
     expect(expectSignedVolc(receiver.received[0] as ReceivedCallback, 'RoomCreate', 'other-app')).toEqual({ RoomId: 'cb-life', Timestamp: expect.any(Number) });
     expect(expectSignedVolc(receiver.received[1] as ReceivedCallback, 'UserJoinRoom', 'other-app')).toEqual({
-      RoomId: 'cb-life', UserId: 'viewer.1', DeviceType: 'web', Timestamp: expect.any(Number),
+      RoomId: 'cb-life',
+      UserId: 'viewer.1',
+      DeviceType: 'web',
+      Timestamp: expect.any(Number),
     });
     // Joining again (visible now) is no new join.
     expect(await control.joinRoom('other-app', 'cb-life', 'viewer.1', true)).toMatchObject({ changed: false, callbacks: [] });
 
     await control.leaveRoom('other-app', 'cb-life', 'viewer.1');
     expect(expectSignedVolc(receiver.received[2] as ReceivedCallback, 'UserLeaveRoom', 'other-app')).toEqual({
-      RoomId: 'cb-life', UserId: 'viewer.1', Reason: 'userLeave', Timestamp: expect.any(Number),
+      RoomId: 'cb-life',
+      UserId: 'viewer.1',
+      Reason: 'userLeave',
+      Timestamp: expect.any(Number),
     });
     await control.deleteRoom('other-app', 'cb-life');
-    expect(expectSignedVolc(receiver.received[3] as ReceivedCallback, 'RoomDestroy', 'other-app')).toEqual({ RoomId: 'cb-life', Timestamp: expect.any(Number) });
+    expect(expectSignedVolc(receiver.received[3] as ReceivedCallback, 'RoomDestroy', 'other-app')).toEqual({
+      RoomId: 'cb-life',
+      Timestamp: expect.any(Number),
+    });
     // Every event its own EventId and Nonce draw.
     expect(new Set(receiver.received.map((callback) => callback.body.EventId)).size).toBe(4);
   });
@@ -176,19 +225,28 @@ describe('delivery', () => {
     expect(receiver.received).toHaveLength(3);
     for (const callback of receiver.received) expectSignedTencent(callback, 'Group.CallbackAfterCreateGroup');
     const { callbacks } = await control.callbacks();
-    expect(callbacks.map(({ provider, command, attempt, status }) => ({ provider, command, attempt, status }))).toEqual([1, 2, 3].map((attempt) => ({
-      provider: 'tencent', command: 'Group.CallbackAfterCreateGroup', attempt, status: 503,
-    })));
+    expect(callbacks.map(({ provider, command, attempt, status }) => ({ provider, command, attempt, status }))).toEqual(
+      [1, 2, 3].map((attempt) => ({
+        provider: 'tencent',
+        command: 'Group.CallbackAfterCreateGroup',
+        attempt,
+        status: 503,
+      })),
+    );
   });
 
   test('a failure then 200: two attempts; a Volcengine retry is the same event (same EventId and Signature)', async () => {
     receiver.script([500]);
-    expect((await control.putRoom(APP, 'cb-retry', {})).callbacks).toEqual([{ provider: 'volc', eventType: 'RoomCreate', delivered: true, attempts: 2, status: 200 }]);
+    expect((await control.putRoom(APP, 'cb-retry', {})).callbacks).toEqual([
+      { provider: 'volc', eventType: 'RoomCreate', delivered: true, attempts: 2, status: 200 },
+    ]);
     const [first, second] = volcOf(receiver.received) as [ReceivedCallback, ReceivedCallback];
     expect(second.text).toBe(first.text);
     expectSignedVolc(second, 'RoomCreate');
-    expect((await control.callbacks()).callbacks.map((attempt) => [attempt.eventType, attempt.attempt, attempt.status, attempt.eventId]))
-      .toEqual([['RoomCreate', 1, 500, first.body.EventId], ['RoomCreate', 2, 200, first.body.EventId]]);
+    expect((await control.callbacks()).callbacks.map((attempt) => [attempt.eventType, attempt.attempt, attempt.status, attempt.eventId])).toEqual([
+      ['RoomCreate', 1, 500, first.body.EventId],
+      ['RoomCreate', 2, 200, first.body.EventId],
+    ]);
   });
 
   test('not answered within the attempt timeout: retried, logged with no status', async () => {
@@ -199,7 +257,11 @@ describe('delivery', () => {
     expect(answer.callbacks[0]).toEqual({ provider: 'volc', eventType: 'RoomCreate', delivered: false, attempts: 3, status: null });
     expect(answer.callbacks[1]).toMatchObject({ eventType: 'UserJoinRoom', delivered: true, attempts: 1 });
     const logged = (await control.callbacks()).callbacks.slice(0, 3);
-    expect(logged.map((attempt) => [attempt.attempt, attempt.status])).toEqual([[1, null], [2, null], [3, null]]);
+    expect(logged.map((attempt) => [attempt.attempt, attempt.status])).toEqual([
+      [1, null],
+      [2, null],
+      [3, null],
+    ]);
     expect(logged[0]?.error).toMatch(/no answer within 400 ms/);
   });
 
@@ -220,10 +282,22 @@ describe('delivery', () => {
     const { callbacks } = await control.callbacks();
     expect(callbacks).toHaveLength(3);
     expect(callbacks[0]).toEqual({
-      provider: 'tencent', command: 'Group.CallbackAfterCreateGroup', attempt: 1, status: 200, at: expect.any(String),
+      provider: 'tencent',
+      command: 'Group.CallbackAfterCreateGroup',
+      attempt: 1,
+      status: 200,
+      at: expect.any(String),
       url: `${receiver.url}/tencent?SdkAppid=${DEMO_CREDENTIALS.tencent.sdkAppId}&CallbackCommand=Group.CallbackAfterCreateGroup&contenttype=json&ClientIP=127.0.0.1&OptPlatform=RESTAPI&RequestTime=${(receiver.received[0] as ReceivedCallback).query.get('RequestTime')}`,
     });
-    expect(callbacks[1]).toEqual({ provider: 'volc', eventType: 'RoomCreate', eventId: expect.any(String), url: `${receiver.url}/volc`, attempt: 1, status: 200, at: expect.any(String) });
+    expect(callbacks[1]).toEqual({
+      provider: 'volc',
+      eventType: 'RoomCreate',
+      eventId: expect.any(String),
+      url: `${receiver.url}/volc`,
+      attempt: 1,
+      status: 200,
+      at: expect.any(String),
+    });
     const text = JSON.stringify(callbacks);
     for (const secret of [TOKEN, SECRET, 'Sign=', 'Signature', ...receiver.received.map((callback) => callback.query.get('Sign') ?? callback.body.Signature)]) {
       expect(text).not.toContain(secret);
@@ -242,7 +316,9 @@ describe('credentials', () => {
   test('Secrets Manager serves callbackToken and callbackSecret; a rotation changes what is served and what signs', async () => {
     const secretOf = async (secretId: string) => {
       const response = await fetch(emulator.url, {
-        method: 'POST', headers: { 'x-amz-target': 'secretsmanager.GetSecretValue', 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify({ SecretId: secretId }),
+        method: 'POST',
+        headers: { 'x-amz-target': 'secretsmanager.GetSecretValue', 'content-type': 'application/x-amz-json-1.1' },
+        body: JSON.stringify({ SecretId: secretId }),
       });
       return JSON.parse(((await response.json()) as { SecretString: string }).SecretString) as Record<string, unknown>;
     };
@@ -250,7 +326,10 @@ describe('credentials', () => {
     expect(await secretOf(LOCAL_SECRET_NAMES.volc)).toMatchObject({ callbackSecret: SECRET });
 
     await control.rotate({ tencent: { callbackToken: 'rotated-tencent-callback-token' }, volc: { callbackSecret: 'rotated-volc-callback-secret' } });
-    expect(await secretOf(LOCAL_SECRET_NAMES.tencent)).toMatchObject({ callbackToken: 'rotated-tencent-callback-token', secretKey: DEMO_CREDENTIALS.tencent.secretKey });
+    expect(await secretOf(LOCAL_SECRET_NAMES.tencent)).toMatchObject({
+      callbackToken: 'rotated-tencent-callback-token',
+      secretKey: DEMO_CREDENTIALS.tencent.secretKey,
+    });
     expect(await secretOf(LOCAL_SECRET_NAMES.volc)).toMatchObject({ callbackSecret: 'rotated-volc-callback-secret' });
     await control.putGroup('@TGS#aCBROTATED', { type: 'AVChatRoom' });
     await control.putRoom(APP, 'cb-rotated', {});
@@ -287,7 +366,10 @@ describe('no callback URL', () => {
       expect(receiver.received.map((callback) => callback.path)).toEqual(['/tencent']);
     } finally {
       await fromEnv.close();
-      for (const [name, value] of [['EMULATOR_TENCENT_CALLBACK_URL', saved.tencent], ['EMULATOR_VOLC_CALLBACK_URL', saved.volc]] as const) {
+      for (const [name, value] of [
+        ['EMULATOR_TENCENT_CALLBACK_URL', saved.tencent],
+        ['EMULATOR_VOLC_CALLBACK_URL', saved.volc],
+      ] as const) {
         if (value === undefined) delete process.env[name];
         else process.env[name] = value;
       }

@@ -1,7 +1,7 @@
-import { type RunningEmulator, startEmulator } from '../../emulator/server.ts';
-import { DEMO_CREDENTIALS } from '../../support/demo-credentials.ts';
-import { type EmulatorClient, emulatorClient } from '../../support/emulator-client.ts';
-import { TENCENT_PATH, sendBroadcast, tencentCall, volcCall } from '../support/upstream-calls.ts';
+import { type RunningEmulator, startEmulator } from '#emulator/server.ts';
+import { DEMO_CREDENTIALS } from '#support/demo-credentials.ts';
+import { type EmulatorClient, emulatorClient } from '#support/emulator-client.ts';
+import { sendBroadcast, TENCENT_PATH, tencentCall, volcCall } from '#test/support/upstream-calls.ts';
 
 // The control routes beside the seeds (DELETE, join/leave, message logs, limits), over HTTP,
 // and what the upstream APIs answer after each of them.
@@ -67,9 +67,22 @@ describe('group join and leave', () => {
   });
 
   test('answers the change and the online count; GET shows the members and who is online', async () => {
-    expect(await control.joinGroup('@TGS#aCTLJOIN', 'guest')).toEqual({ groupId: '@TGS#aCTLJOIN', account: 'guest', changed: true, online: true, onlineCount: 2, callbacks: [] });
+    expect(await control.joinGroup('@TGS#aCTLJOIN', 'guest')).toEqual({
+      groupId: '@TGS#aCTLJOIN',
+      account: 'guest',
+      changed: true,
+      online: true,
+      onlineCount: 2,
+      callbacks: [],
+    });
     expect(await control.getGroup('@TGS#aCTLJOIN')).toEqual({
-      groupId: '@TGS#aCTLJOIN', type: 'AVChatRoom', name: '@TGS#aCTLJOIN', admins: [], memberCount: 2, onlineCount: 2, onlineMembers: 2,
+      groupId: '@TGS#aCTLJOIN',
+      type: 'AVChatRoom',
+      name: '@TGS#aCTLJOIN',
+      admins: [],
+      memberCount: 2,
+      onlineCount: 2,
+      onlineMembers: 2,
     });
     expect(await control.leaveGroup('@TGS#aCTLJOIN', 'host')).toMatchObject({ changed: true, online: false, onlineCount: 1 });
     // A member who left stays a member (get_group_member_info still lists it).
@@ -90,11 +103,21 @@ describe('room join and leave', () => {
 
   test('a first join creates the room; visibility follows; leave takes the user out and the room stays', async () => {
     expect(await control.joinRoom(APP, 'ctl-room', 'viewer', false)).toEqual({
-      appId: APP, roomId: 'ctl-room', userId: 'viewer', changed: true, roomCreated: true, totalUsers: 1, callbacks: [],
+      appId: APP,
+      roomId: 'ctl-room',
+      userId: 'viewer',
+      changed: true,
+      roomCreated: true,
+      totalUsers: 1,
+      callbacks: [],
     });
     await control.joinRoom(APP, 'ctl-room', 'host');
     expect((await roomUsers('ctl-room')).body.Result).toEqual({
-      RoomExists: true, TotalUser: 2, TotalInvisibleUser: 1, VisibleUserList: ['host'], InvisibleUserList: ['viewer'],
+      RoomExists: true,
+      TotalUser: 2,
+      TotalInvisibleUser: 1,
+      VisibleUserList: ['host'],
+      InvisibleUserList: ['viewer'],
     });
     expect(await control.joinRoom(APP, 'ctl-room', 'viewer', true)).toMatchObject({ changed: false, roomCreated: false, totalUsers: 2 });
     expect((await roomUsers('ctl-room')).body.Result).toMatchObject({ TotalInvisibleUser: 0, VisibleUserList: ['host', 'viewer'] });

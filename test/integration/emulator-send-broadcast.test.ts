@@ -1,7 +1,7 @@
-import { type RunningEmulator, startEmulator } from '../../emulator/server.ts';
-import { DEMO_CREDENTIALS } from '../../support/demo-credentials.ts';
-import { type EmulatorClient, emulatorClient } from '../../support/emulator-client.ts';
-import { type VolcAnswer, sendBroadcast, volcCall, volcErrorOf } from '../support/upstream-calls.ts';
+import { type RunningEmulator, startEmulator } from '#emulator/server.ts';
+import { DEMO_CREDENTIALS } from '#support/demo-credentials.ts';
+import { type EmulatorClient, emulatorClient } from '#support/emulator-client.ts';
+import { sendBroadcast, type VolcAnswer, volcCall, volcErrorOf } from '#test/support/upstream-calls.ts';
 
 // Volcengine RTC SendBroadcast (2023-07-20) over HTTP against an emulator of the test's own:
 // the signature check it shares with GetRoomOnlineUsers, the body rules, the 64 KB limit, its own
@@ -44,7 +44,14 @@ describe('SendBroadcast', () => {
     // A room nobody is in still takes a broadcast.
     await sendBroadcast(emulator.url, broadcast({ RoomId: 'empty-room' }));
     const log = await control.roomMessages(APP, 'room1');
-    expect(log).toEqual({ appId: APP, roomId: 'room1', messages: [{ at: expect.any(String), body: broadcast() }, { at: expect.any(String), body: binary }] });
+    expect(log).toEqual({
+      appId: APP,
+      roomId: 'room1',
+      messages: [
+        { at: expect.any(String), body: broadcast() },
+        { at: expect.any(String), body: binary },
+      ],
+    });
     expect(log.messages[0]?.at).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect((await control.roomMessages(APP, 'empty-room')).messages).toHaveLength(1);
   });
@@ -67,9 +74,16 @@ describe('SendBroadcast', () => {
 
   test('only version 2023-07-20; GetRoomOnlineUsers keeps 2023-08-01', async () => {
     const body = JSON.stringify(broadcast());
-    expect(errorOf(await volcCall(emulator.url, 'SendBroadcast', '2020-12-01', { method: 'POST', body }))).toEqual({ status: 404, code: 'InvalidActionOrVersion', codeN: 100008 });
-    expect(errorOf(await volcCall(emulator.url, 'GetRoomOnlineUsers', '2023-07-20', { query: { AppId: APP, RoomId: 'room1' } })))
-      .toEqual({ status: 404, code: 'InvalidActionOrVersion', codeN: 100008 });
+    expect(errorOf(await volcCall(emulator.url, 'SendBroadcast', '2020-12-01', { method: 'POST', body }))).toEqual({
+      status: 404,
+      code: 'InvalidActionOrVersion',
+      codeN: 100008,
+    });
+    expect(errorOf(await volcCall(emulator.url, 'GetRoomOnlineUsers', '2023-07-20', { query: { AppId: APP, RoomId: 'room1' } }))).toEqual({
+      status: 404,
+      code: 'InvalidActionOrVersion',
+      codeN: 100008,
+    });
     const users = await roomUsers();
     expect(users.status).toBe(200);
     expect(users.body.Result).toEqual({ RoomExists: true, TotalUser: 1, TotalInvisibleUser: 0, VisibleUserList: ['host'], InvisibleUserList: [] });
@@ -134,7 +148,7 @@ describe('SendBroadcast', () => {
       expect((await roomUsers()).status).toBe(200);
     });
 
-    test('is not GetRoomOnlineUsers\'s 40/s: with that limit at 2, broadcasts still pass, and the other way round', async () => {
+    test("is not GetRoomOnlineUsers's 40/s: with that limit at 2, broadcasts still pass, and the other way round", async () => {
       await aSecond();
       await control.setLimits({ volcPerSecond: 2 });
       for (let i = 0; i < 6; i += 1) expect((await sendBroadcast(emulator.url, broadcast({ Message: `m${i}` }))).status).toBe(200);

@@ -1,6 +1,6 @@
-import { type RunningEmulator, startEmulator } from '../../emulator/server.ts';
-import { type EmulatorClient, emulatorClient } from '../../support/emulator-client.ts';
-import { TENCENT_PATH, tencentCall } from '../support/upstream-calls.ts';
+import { type RunningEmulator, startEmulator } from '#emulator/server.ts';
+import { type EmulatorClient, emulatorClient } from '#support/emulator-client.ts';
+import { TENCENT_PATH, tencentCall } from '#test/support/upstream-calls.ts';
 
 // send_group_msg over HTTP against an emulator of the test's own, with a clock the test moves:
 // the body rules (10004), the 12 KB limit, the group checks, de-duplication by Random within
@@ -37,7 +37,9 @@ describe('send_group_msg', () => {
     expect(await send(first)).toEqual({ ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '', MsgTime: now / 1000, MsgSeq: 1 });
     now += 1000;
     expect(await send(message({ Random: 2 }))).toMatchObject({ MsgTime: now / 1000, MsgSeq: 2 });
-    expect(await tencentCall(emulator.url, TENCENT_PATH.sendGroupMsg, { GroupId: OTHER, Random: 1, MsgBody: [text('elsewhere')] })).toMatchObject({ MsgSeq: 1 });
+    expect(await tencentCall(emulator.url, TENCENT_PATH.sendGroupMsg, { GroupId: OTHER, Random: 1, MsgBody: [text('elsewhere')] })).toMatchObject({
+      MsgSeq: 1,
+    });
     const log = await control.groupMessages(GROUP);
     expect(log).toEqual({
       groupId: GROUP,
@@ -61,17 +63,25 @@ describe('send_group_msg', () => {
   });
 
   test('accepts every documented optional field with a valid value, and a custom element with Data only', async () => {
-    const answer = await send(message({
-      MsgBody: [text('hi'), { MsgType: 'TIMCustomElem', MsgContent: { Data: '{"gift":1}' } }, { MsgType: 'TIMFaceElem', MsgContent: { Index: 6, Data: 'abc' } }],
-      MsgPriority: 'Lowest',
-      SendMsgControl: ['NoUnread', 'NoLastMsg', 'WithMuteNotifications'],
-      ForbidCallbackControl: ['ForbidBeforeSendMsgCallback'],
-      OfflinePushInfo: { PushFlag: 1, Desc: 'push', Ext: 'ext' },
-      OnlineOnlyFlag: 0,
-      SupportMessageExtension: 1,
-    }));
+    const answer = await send(
+      message({
+        MsgBody: [
+          text('hi'),
+          { MsgType: 'TIMCustomElem', MsgContent: { Data: '{"gift":1}' } },
+          { MsgType: 'TIMFaceElem', MsgContent: { Index: 6, Data: 'abc' } },
+        ],
+        MsgPriority: 'Lowest',
+        SendMsgControl: ['NoUnread', 'NoLastMsg', 'WithMuteNotifications'],
+        ForbidCallbackControl: ['ForbidBeforeSendMsgCallback'],
+        OfflinePushInfo: { PushFlag: 1, Desc: 'push', Ext: 'ext' },
+        OnlineOnlyFlag: 0,
+        SupportMessageExtension: 1,
+      }),
+    );
     expect(answer).toMatchObject({ ActionStatus: 'OK', ErrorCode: 0, MsgSeq: 1 });
-    expect(await send(message({ Random: 9, MsgBody: [{ MsgType: 'TIMCustomElem', MsgContent: { Data: 'd', Desc: 'x', Ext: 'y', Sound: 'z.mp3' } }] }))).toMatchObject({ ErrorCode: 0 });
+    expect(
+      await send(message({ Random: 9, MsgBody: [{ MsgType: 'TIMCustomElem', MsgContent: { Data: 'd', Desc: 'x', Ext: 'y', Sound: 'z.mp3' } }] })),
+    ).toMatchObject({ ErrorCode: 0 });
   });
 
   test('12 KB is the limit: a message body just under it is sent, one over it is 10004', async () => {
@@ -99,7 +109,15 @@ describe('send_group_msg', () => {
     ['TIMTextElem with a numeric Text', { MsgBody: [text(42)] }],
     ['TIMCustomElem without Data', { MsgBody: [{ MsgType: 'TIMCustomElem', MsgContent: { Desc: 'x' } }] }],
     ['TIMCustomElem with a numeric Desc', { MsgBody: [{ MsgType: 'TIMCustomElem', MsgContent: { Data: 'x', Desc: 1 } }] }],
-    ['two TIMCustomElem in one message', { MsgBody: [{ MsgType: 'TIMCustomElem', MsgContent: { Data: 'a' } }, { MsgType: 'TIMCustomElem', MsgContent: { Data: 'b' } }] }],
+    [
+      'two TIMCustomElem in one message',
+      {
+        MsgBody: [
+          { MsgType: 'TIMCustomElem', MsgContent: { Data: 'a' } },
+          { MsgType: 'TIMCustomElem', MsgContent: { Data: 'b' } },
+        ],
+      },
+    ],
     ['TIMLocationElem without Latitude', { MsgBody: [{ MsgType: 'TIMLocationElem', MsgContent: { Desc: 'x', Longitude: 1 } }] }],
     ['a second element that is bad', { MsgBody: [text('ok'), { MsgType: 'TIMFaceElem', MsgContent: { Index: 'six' } }] }],
     ['MsgPriority not High/Normal/Low/Lowest', { MsgPriority: 'Urgent' }],

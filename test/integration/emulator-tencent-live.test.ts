@@ -1,6 +1,6 @@
-import { type RunningEmulator, startEmulator } from '../../emulator/server.ts';
-import { type EmulatorClient, emulatorClient } from '../../support/emulator-client.ts';
-import { TENCENT_PATH, tencentCall } from '../support/upstream-calls.ts';
+import { type RunningEmulator, startEmulator } from '#emulator/server.ts';
+import { type EmulatorClient, emulatorClient } from '#support/emulator-client.ts';
+import { TENCENT_PATH, tencentCall } from '#test/support/upstream-calls.ts';
 
 // The live-group Tencent APIs beside the seeds, over HTTP against an emulator of the test's own:
 // get_admin_list, get_members (online members, paging, the 1,000 cap), and how join/leave keep
@@ -53,7 +53,9 @@ describe('get_admin_list', () => {
 
   test('lists the admins, with NickName and Avatar only where the account has them', async () => {
     expect(await call(TENCENT_PATH.getAdminList, { GroupId: LIVE })).toEqual({
-      ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '',
+      ActionStatus: 'OK',
+      ErrorCode: 0,
+      ErrorInfo: '',
       Admin_List: [{ Admin_Account: 'anna', NickName: 'Anna', Avatar: 'https://img.example.com/anna.png' }, { Admin_Account: 'ghost' }],
     });
   });
@@ -79,7 +81,10 @@ describe('get_admin_list', () => {
   });
 
   test('checks the UserSig like every Tencent API', async () => {
-    expect(await tencentCall(emulator.url, TENCENT_PATH.getAdminList, { GroupId: LIVE }, 'eJxnot-a-real-sig')).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: 70003 });
+    expect(await tencentCall(emulator.url, TENCENT_PATH.getAdminList, { GroupId: LIVE }, 'eJxnot-a-real-sig')).toMatchObject({
+      ActionStatus: 'FAIL',
+      ErrorCode: 70003,
+    });
   });
 });
 
@@ -100,7 +105,12 @@ describe('get_members', () => {
     expect(joinTimes).toEqual([...joinTimes].sort((a, b) => b - a));
     // Fields as Tencent documents them, NickName and Avatar only where set.
     expect(members[0]).toEqual({ Member_Account: 'viewer_001199', JoinTime: expect.any(Number), NickName: 'Viewer 1199' });
-    expect(members[1]).toEqual({ Member_Account: 'viewer_001198', JoinTime: expect.any(Number), NickName: 'Viewer 1198', Avatar: expect.stringMatching(/^https:/) });
+    expect(members[1]).toEqual({
+      Member_Account: 'viewer_001198',
+      JoinTime: expect.any(Number),
+      NickName: 'Viewer 1198',
+      Avatar: expect.stringMatching(/^https:/),
+    });
   });
 
   test('members with the same JoinTime: no repeat and none missing across pages', async () => {
@@ -161,7 +171,7 @@ describe('get_members', () => {
     const afterLeave = (await getMembers(groupId, 0)).MemberList.map((member: { Member_Account: string }) => member.Member_Account);
     expect(afterLeave).not.toContain('newcomer');
     expect(afterLeave[0]).toBe('viewer_000009');
-    expect((await control.getGroup(groupId))).toMatchObject({ onlineCount: 5, onlineMembers: 5, memberCount: 11 });
+    expect(await control.getGroup(groupId)).toMatchObject({ onlineCount: 5, onlineMembers: 5, memberCount: 11 });
   });
 
   test('listed members flagged online set the online count when onlineCount is absent, and it may not be below them', async () => {
@@ -171,8 +181,16 @@ describe('get_members', () => {
     // More online than listed: viewers online but not in the list.
     await control.putGroup(groupId, { type: 'AVChatRoom', onlineCount: 900, members: [{ account: 'a', online: true }] });
     expect((await call(TENCENT_PATH.getOnlineMemberNum, { GroupId: groupId })).OnlineMemberNum).toBe(900);
-    await expect(control.putGroup(groupId, { type: 'AVChatRoom', onlineCount: 1, members: [{ account: 'a', online: true }, { account: 'b', online: true }] }))
-      .rejects.toThrow(/400.*below the 2 members flagged online/);
+    await expect(
+      control.putGroup(groupId, {
+        type: 'AVChatRoom',
+        onlineCount: 1,
+        members: [
+          { account: 'a', online: true },
+          { account: 'b', online: true },
+        ],
+      }),
+    ).rejects.toThrow(/400.*below the 2 members flagged online/);
   });
 
   test('demo-style groups still drift (fluctuate) while listing their generated online members', async () => {

@@ -1,20 +1,19 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { Deadline } from '../../lib/deadline.ts';
-import { toApiError } from '../../lib/http/to-api-error.ts';
-import { SecretCache, secretsManagerSource } from '../../lib/secrets.ts';
-import { TencentChatClient } from '../../lib/tencent/client.ts';
-import { parseTencentSecret } from '../../lib/tencent/credentials.ts';
-import { UserSigCache } from '../../lib/tencent/usersig.ts';
-import { runSnapshot } from '../../lib/snapshots/run.ts';
-import { DynamoSnapshotStore } from '../../lib/snapshots/store-dynamodb.ts';
-import { type Target, targetKey } from '../../lib/snapshots/targets.ts';
-import { DEMO_CREDENTIALS, LOCAL_SECRET_NAMES } from '../../support/demo-credentials.ts';
-import { upstreamEnvironment } from '../../support/local-aws.ts';
-import { atNextWindow } from '../../support/snapshot-window.ts';
-import { callApi, callsOf, emulator, emulatorUrl, expectContractError, groupPath, pastRefreshCooldown } from '../support/http.ts';
-import { type FaultProxy, proxyControl, startFaultProxy } from '../support/fault-proxy.ts';
-import { coldTencentClient, dynamoEndpoint, localStore, runDependencies, snapshotProviders, useLocalAws } from '../support/snapshots.ts';
+import { Deadline } from '#lib/deadline.ts';
+import { toApiError } from '#lib/http/to-api-error.ts';
+import { SecretCache, secretsManagerSource } from '#lib/secrets.ts';
+import { runSnapshot } from '#lib/snapshots/run.ts';
+import { DynamoSnapshotStore } from '#lib/snapshots/store-dynamodb.ts';
+import { type Target, targetKey } from '#lib/snapshots/targets.ts';
+import { TencentChatClient } from '#lib/tencent/client.ts';
+import { parseTencentSecret } from '#lib/tencent/credentials.ts';
+import { UserSigCache } from '#lib/tencent/usersig.ts';
+import { DEMO_CREDENTIALS, LOCAL_SECRET_NAMES } from '#support/demo-credentials.ts';
+import { atNextWindow } from '#support/snapshot-window.ts';
+import { type FaultProxy, proxyControl, startFaultProxy } from '#test/support/fault-proxy.ts';
+import { callApi, callsOf, emulator, emulatorUrl, expectContractError, groupPath, pastRefreshCooldown } from '#test/support/http.ts';
+import { coldTencentClient, dynamoEndpoint, localStore, runDependencies, snapshotProviders, useLocalAws } from '#test/support/snapshots.ts';
 
 // Production conditions, injected: the run loses no tick and the endpoints answer the
 // contract (or succeed after a bounded retry) within their budget.
@@ -42,11 +41,12 @@ afterAll(async () => {
   await proxy.close();
 });
 
-const storeThrough = (endpoint: string) => new DynamoSnapshotStore({
-  tableName: process.env.LIVEGATE_TABLE as string,
-  retentionDays: 30,
-  client: DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint, maxAttempts: 4 })),
-});
+const storeThrough = (endpoint: string) =>
+  new DynamoSnapshotStore({
+    tableName: process.env.LIVEGATE_TABLE as string,
+    retentionDays: 30,
+    client: DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint, maxAttempts: 4 })),
+  });
 
 const ticksOf = async (windowStart: number) =>
   (await localStore().queryRange(targetKey(target), windowStart, windowStart + 2999, {})).records.map((record) => record.gap ?? record.values);
@@ -56,7 +56,10 @@ describe('snapshot run under faults', () => {
     const providers = snapshotProviders(100, 20);
     const windowStart = await atNextWindow(3);
     proxy.failNext(5);
-    const summary = await runSnapshot(await runDependencies(providers, { store: storeThrough(proxy.url), settings: { discovery: false, groups: [target] } }), { index: 0, count: 1 });
+    const summary = await runSnapshot(await runDependencies(providers, { store: storeThrough(proxy.url), settings: { discovery: false, groups: [target] } }), {
+      index: 0,
+      count: 1,
+    });
     expect(summary.samplesWritten).toBe(3);
     expect(await ticksOf(windowStart)).toEqual([{ onlineCount: 11 }, { onlineCount: 11 }, { onlineCount: 11 }]);
   });
@@ -66,7 +69,10 @@ describe('snapshot run under faults', () => {
     const windowStart = await atNextWindow(3);
     // The SDK gives up after 4 attempts; the store's own retry must carry on through the rest.
     proxy.failNext(9, 400, 'ProvisionedThroughputExceededException');
-    const summary = await runSnapshot(await runDependencies(providers, { store: storeThrough(proxy.url), settings: { discovery: false, groups: [target] } }), { index: 0, count: 1 });
+    const summary = await runSnapshot(await runDependencies(providers, { store: storeThrough(proxy.url), settings: { discovery: false, groups: [target] } }), {
+      index: 0,
+      count: 1,
+    });
     expect(summary.samplesWritten).toBe(3);
     expect(proxy.failuresLeft()).toBe(0);
     expect(await ticksOf(windowStart)).toEqual([{ onlineCount: 11 }, { onlineCount: 11 }, { onlineCount: 11 }]);
@@ -76,7 +82,10 @@ describe('snapshot run under faults', () => {
     const providers = snapshotProviders(100, 20);
     const windowStart = await atNextWindow(3);
     const rotation = new Promise((resolve) => setTimeout(resolve, 1300)).then(() => emulator.rotate({ tencent: { secretKey: 'rotated-mid-run' } }));
-    const summary = await runSnapshot(await runDependencies(providers, { store: localStore(), settings: { discovery: false, groups: [target] } }), { index: 0, count: 1 });
+    const summary = await runSnapshot(await runDependencies(providers, { store: localStore(), settings: { discovery: false, groups: [target] } }), {
+      index: 0,
+      count: 1,
+    });
     await rotation;
     expect(summary.gapsByReason).toEqual({});
     expect(await ticksOf(windowStart)).toEqual([{ onlineCount: 11 }, { onlineCount: 11 }, { onlineCount: 11 }]);
@@ -101,7 +110,10 @@ describe('snapshot run under faults', () => {
     const providers = snapshotProviders(100, 20); // fresh clients: nothing cached
     await emulator.addFault({ target: 'secrets', api: 'GetSecretValue', httpStatus: 500 });
     const windowStart = await atNextWindow(3);
-    const summary = await runSnapshot(await runDependencies(providers, { store: localStore(), settings: { discovery: false, groups: [target] } }), { index: 0, count: 1 });
+    const summary = await runSnapshot(await runDependencies(providers, { store: localStore(), settings: { discovery: false, groups: [target] } }), {
+      index: 0,
+      count: 1,
+    });
     expect(summary.gapsByReason).toEqual({ 'secrets-unavailable': 3 });
     expect(await ticksOf(windowStart)).toEqual(['secrets-unavailable', 'secrets-unavailable', 'secrets-unavailable']);
   });
@@ -143,9 +155,18 @@ describe('endpoints under faults', () => {
     // In-process, with the functions' own SecretCache and Secrets Manager client against the
     // emulator: a deployed function re-reads only every 5 minutes, too long to wait for here.
     const secrets = new SecretCache({
-      source: secretsManagerSource(), secretId: LOCAL_SECRET_NAMES.tencent, parse: parseTencentSecret, ttlMs: 300, failureBackoffMs: 1500,
+      source: secretsManagerSource(),
+      secretId: LOCAL_SECRET_NAMES.tencent,
+      parse: parseTencentSecret,
+      ttlMs: 300,
+      failureBackoffMs: 1500,
     });
-    const tencent = new TencentChatClient({ baseUrls: [emulatorUrl()], secrets, userSigs: new UserSigCache({ lifetimeSeconds: 3600 }), attemptTimeoutMs: 2000 });
+    const tencent = new TencentChatClient({
+      baseUrls: [emulatorUrl()],
+      secrets,
+      userSigs: new UserSigCache({ lifetimeSeconds: 3600 }),
+      attemptTimeoutMs: 2000,
+    });
     const onlineCount = async () => (await tencent.call('get_online_member_num', { GroupId: GROUP }, Deadline.after(5000))).OnlineMemberNum;
     const secretReads = await callsOf('GetSecretValue');
     expect(await onlineCount()).toBe(11);
@@ -222,7 +243,10 @@ describe('DynamoDB partial batches', () => {
     } as unknown as DynamoDBDocumentClient;
     const store = new DynamoSnapshotStore({ tableName: process.env.LIVEGATE_TABLE as string, retentionDays: 30, client: partial });
     const key = targetKey({ kind: 'group', groupId: '@TGS#aPARTIAL' });
-    await store.putSamples([1, 2, 3].map((n) => ({ key, at: n, values: { onlineCount: n } })), Date.now() + 5000);
+    await store.putSamples(
+      [1, 2, 3].map((n) => ({ key, at: n, values: { onlineCount: n } })),
+      Date.now() + 5000,
+    );
     expect(calls).toBe(2);
     expect((await localStore().queryRange(key, 0, 10, {})).records.map((record) => record.at)).toEqual([1, 2, 3]);
   });

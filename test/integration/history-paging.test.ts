@@ -1,8 +1,8 @@
-import { readHistory } from '../../lib/snapshots/history.ts';
-import { groupValue } from '../../lib/snapshots/history-points.ts';
-import type { SnapshotRecord } from '../../lib/snapshots/store.ts';
-import { targetKey } from '../../lib/snapshots/targets.ts';
-import { localStore, useLocalAws } from '../support/snapshots.ts';
+import { readHistory } from '#lib/snapshots/history.ts';
+import { groupValue } from '#lib/snapshots/history-points.ts';
+import type { SnapshotRecord } from '#lib/snapshots/store.ts';
+import { targetKey } from '#lib/snapshots/targets.ts';
+import { localStore, useLocalAws } from '#test/support/snapshots.ts';
 
 // Paging a range the snapshot run is still writing into, against dynalite.
 

@@ -1,12 +1,12 @@
-import { discoverLiveGroups } from '../../lib/snapshots/discovery.ts';
-import { Deadline } from '../../lib/deadline.ts';
-import { type SnapshotDependencies, runSnapshot } from '../../lib/snapshots/run.ts';
-import { type Target, inShard, targetKey } from '../../lib/snapshots/targets.ts';
-import type { SnapshotRecord } from '../../lib/snapshots/store.ts';
-import { DEMO_CREDENTIALS } from '../../support/demo-credentials.ts';
-import { atNextWindow } from '../../support/snapshot-window.ts';
-import { emulator } from '../support/http.ts';
-import { localStore, runDependencies, snapshotProviders, useLocalAws } from '../support/snapshots.ts';
+import { Deadline } from '#lib/deadline.ts';
+import { discoverLiveGroups } from '#lib/snapshots/discovery.ts';
+import { runSnapshot, type SnapshotDependencies } from '#lib/snapshots/run.ts';
+import type { SnapshotRecord } from '#lib/snapshots/store.ts';
+import { inShard, type Target, targetKey } from '#lib/snapshots/targets.ts';
+import { DEMO_CREDENTIALS } from '#support/demo-credentials.ts';
+import { atNextWindow } from '#support/snapshot-window.ts';
+import { emulator } from '#test/support/http.ts';
+import { localStore, runDependencies, snapshotProviders, useLocalAws } from '#test/support/snapshots.ts';
 
 // The snapshot run against the emulator and dynalite, with a short window (3 s of 1 s ticks)
 // so that a "minute" takes seconds.
@@ -34,7 +34,10 @@ describe('snapshot run', () => {
     const providers = snapshotProviders(100, 20);
     const rooms: Target[] = [{ kind: 'room', appId: APP, roomId: 'snap-room' }];
     const windowStart = await atNextWindow(3);
-    const summary = await runSnapshot(await runDependencies(providers, { settings: { rooms, groups: [{ kind: 'group', groupId: '@TGS#aSNAPFIXED' }] } }), { index: 0, count: 1 });
+    const summary = await runSnapshot(await runDependencies(providers, { settings: { rooms, groups: [{ kind: 'group', groupId: '@TGS#aSNAPFIXED' }] } }), {
+      index: 0,
+      count: 1,
+    });
 
     expect(summary.discovery).toMatchObject({ enabled: true, ok: true, groups: 5, pages: 1 });
     expect(summary.targets).toEqual({ groups: 5, rooms: 1 });
@@ -69,7 +72,11 @@ describe('snapshot run', () => {
     expect(late.gapsWritten).toBe(0); // ...but the samples of the other runs stay
     for (let index = 0; index < 3; index += 1) {
       const records = await recordsOf({ kind: 'group', groupId: `@TGS#aSNAPB${index}` }, windowStart, windowStart + 2999);
-      expect(records.map((record) => [record.at - windowStart, record.values])).toEqual([[0, { onlineCount: 7 }], [1000, { onlineCount: 7 }], [2000, { onlineCount: 7 }]]);
+      expect(records.map((record) => [record.at - windowStart, record.values])).toEqual([
+        [0, { onlineCount: 7 }],
+        [1000, { onlineCount: 7 }],
+        [2000, { onlineCount: 7 }],
+      ]);
     }
   });
 
@@ -175,9 +182,13 @@ describe('tracked targets gone upstream', () => {
     expect(summary.targets).toEqual({ groups: 1, rooms: 3 });
     expect(summary.targetsBySource).toEqual({ discovery: 0, config: 1, api: 2, callback: 2 });
     expect(summary.registry.droppedGone).toEqual({ groups: 1, rooms: 1 });
-    const left = async (kind: 'group' | 'room') => (await dependencies.registry.page(kind, {})).items.map((item) => [item.target, Object.keys(item.sources).sort()]);
+    const left = async (kind: 'group' | 'room') =>
+      (await dependencies.registry.page(kind, {})).items.map((item) => [item.target, Object.keys(item.sources).sort()]);
     expect(await left('group')).toEqual([]);
-    expect(await left('room')).toEqual([[configuredRoom, ['config']], [liveRoom, ['api']]]);
+    expect(await left('room')).toEqual([
+      [configuredRoom, ['config']],
+      [liveRoom, ['api']],
+    ]);
     // The configured room is sampled on: a room that does not exist has nobody in it.
     expect((await recordsOf(configuredRoom, Date.now() - 10_000, Date.now())).length).toBeGreaterThanOrEqual(3);
 
@@ -214,7 +225,6 @@ describe('group discovery', () => {
     expect((await runSnapshot(empty, { index: 0, count: 1 })).targets.groups).toBe(0);
     await emulator.clearFaults();
   });
-
 
   test('follows Next across pages and lists live-stream groups only', async () => {
     await emulator.reset();

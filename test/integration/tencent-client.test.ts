@@ -1,15 +1,14 @@
-import { type Server, createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { type AddressInfo, createServer as createNetServer } from 'node:net';
-import { Deadline } from '../../lib/deadline.ts';
-import { toApiError } from '../../lib/http/to-api-error.ts';
-import { secretsManagerSource } from '../../lib/secrets.ts';
-import { SecretCache } from '../../lib/secrets.ts';
-import { TencentChatClient } from '../../lib/tencent/client.ts';
-import { parseTencentSecret } from '../../lib/tencent/credentials.ts';
-import { UserSigCache } from '../../lib/tencent/usersig.ts';
-import { LOCAL_SECRET_NAMES } from '../../support/demo-credentials.ts';
-import { localAwsEnvironment } from '../../support/local-aws.ts';
-import { emulator, emulatorUrl } from '../support/http.ts';
+import { Deadline } from '#lib/deadline.ts';
+import { toApiError } from '#lib/http/to-api-error.ts';
+import { SecretCache, secretsManagerSource } from '#lib/secrets.ts';
+import { TencentChatClient } from '#lib/tencent/client.ts';
+import { parseTencentSecret } from '#lib/tencent/credentials.ts';
+import { UserSigCache } from '#lib/tencent/usersig.ts';
+import { LOCAL_SECRET_NAMES } from '#support/demo-credentials.ts';
+import { localAwsEnvironment } from '#support/local-aws.ts';
+import { emulator, emulatorUrl } from '#test/support/http.ts';
 
 // The library's Tencent client in-process, against the emulator through a recording relay, to
 // see what goes over the wire: the hosts tried and the `random` of every attempt.
@@ -28,7 +27,11 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', async () => {
-      const upstream = await fetch(`${emulatorUrl()}${req.url}`, { method: req.method ?? 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.concat(chunks) });
+      const upstream = await fetch(`${emulatorUrl()}${req.url}`, {
+        method: req.method ?? 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: Buffer.concat(chunks),
+      });
       res.writeHead(upstream.status, { 'content-type': 'application/json' });
       res.end(await upstream.text());
     });
@@ -42,12 +45,13 @@ afterAll(async () => {
   await new Promise((resolve) => relay.close(resolve));
 });
 
-const client = (baseUrls: string[]) => new TencentChatClient({
-  baseUrls,
-  secrets: new SecretCache({ source: secretsManagerSource(), secretId: LOCAL_SECRET_NAMES.tencent, parse: parseTencentSecret, ttlMs: 60_000 }),
-  userSigs: new UserSigCache({ lifetimeSeconds: 3600 }),
-  attemptTimeoutMs: 2000,
-});
+const client = (baseUrls: string[]) =>
+  new TencentChatClient({
+    baseUrls,
+    secrets: new SecretCache({ source: secretsManagerSource(), secretId: LOCAL_SECRET_NAMES.tencent, parse: parseTencentSecret, ttlMs: 60_000 }),
+    userSigs: new UserSigCache({ lifetimeSeconds: 3600 }),
+    attemptTimeoutMs: 2000,
+  });
 
 describe('Tencent Chat client', () => {
   const callOnlineCount = async (tencent: TencentChatClient) =>

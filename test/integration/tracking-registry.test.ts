@@ -1,13 +1,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { Deadline } from '../../lib/deadline.ts';
-import { inPool } from '../../lib/pool.ts';
-import { collectTargets } from '../../lib/snapshots/collect-targets.ts';
-import type { Target } from '../../lib/snapshots/targets.ts';
-import { DynamoTrackingRegistry } from '../../lib/tracking/registry-dynamodb.ts';
-import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.ts';
-import { emulator } from '../support/http.ts';
-import { dynamoEndpoint, freshRegistry, snapshotProviders, useLocalAws } from '../support/snapshots.ts';
+import { Deadline } from '#lib/deadline.ts';
+import { inPool } from '#lib/pool.ts';
+import { collectTargets } from '#lib/snapshots/collect-targets.ts';
+import type { Target } from '#lib/snapshots/targets.ts';
+import { DynamoTrackingRegistry } from '#lib/tracking/registry-dynamodb.ts';
+import { type FaultProxy, startFaultProxy } from '#test/support/fault-proxy.ts';
+import { emulator } from '#test/support/http.ts';
+import { dynamoEndpoint, freshRegistry, snapshotProviders, useLocalAws } from '#test/support/snapshots.ts';
 
 // The registry against dynalite: what each change stores, and what reading it costs a run.
 
@@ -37,7 +37,9 @@ describe('tracking registry', () => {
     // After its end, the api source starts again from now when it is added again.
     expect((await registry.addSource(target, 'api', null, t0 + 3 * HOUR)).sources.api).toEqual({ since: t0 + 3 * HOUR, expiresAt: null });
     const page = await registry.page('group', {});
-    expect(page.items).toEqual([{ target, sources: { api: { since: t0 + 3 * HOUR, expiresAt: null }, callback: { since: t0 + 2000, expiresAt: t0 + 2 * HOUR } } }]);
+    expect(page.items).toEqual([
+      { target, sources: { api: { since: t0 + 3 * HOUR, expiresAt: null }, callback: { since: t0 + 2000, expiresAt: t0 + 2 * HOUR } } },
+    ]);
     // Ending api at a time the callback source has lapsed: nothing is left in force, so the target is forgotten.
     expect((await registry.removeSources(target, ['api'], t0 + 3 * HOUR)).sources).toEqual({ callback: { since: t0 + 2000, expiresAt: t0 + 2 * HOUR } });
     expect((await registry.page('group', {})).items).toEqual([]);
@@ -62,14 +64,25 @@ describe('tracking registry', () => {
     const tableName = (fresh as unknown as { tableName: string }).tableName;
     const now = Date.now();
     const targets = Array.from({ length: 5000 }, (_, index) => group(`@TGS#aTRACKED${String(index).padStart(5, '0')}`));
-    await inPool(targets.map((target) => () => fresh.addSource(target, 'api', null, now)), 32);
+    await inPool(
+      targets.map((target) => () => fresh.addSource(target, 'api', null, now)),
+      32,
+    );
     // The run's own registry, through a relay that counts every DynamoDB request it makes.
     const counted = new DynamoTrackingRegistry({ tableName, client: DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: proxy.url, maxAttempts: 1 })) });
     const relayedBefore = proxy.relayed();
-    const collected = await collectTargets({
-      configuredGroups: [], configuredRooms: [], kinds: ['group', 'room'], discoveryClient: undefined,
-      registry: counted, discoveryDeadline: Deadline.after(1000), now,
-    }, { index: 0, count: 1 });
+    const collected = await collectTargets(
+      {
+        configuredGroups: [],
+        configuredRooms: [],
+        kinds: ['group', 'room'],
+        discoveryClient: undefined,
+        registry: counted,
+        discoveryDeadline: Deadline.after(1000),
+        now,
+      },
+      { index: 0, count: 1 },
+    );
     expect(collected.groups).toHaveLength(5000);
     expect(collected.bySource).toEqual({ discovery: 0, config: 0, api: 5000, callback: 0 });
     expect(collected.registryChanges).toEqual([]);
@@ -92,11 +105,18 @@ describe('what a run tells the registry', () => {
   };
   const collect = async (registry: DynamoTrackingRegistry, options: { configured?: Target[]; discovered?: Target[] | 'failed'; now: number }) => {
     if (options.discovered !== undefined) await liveGroups(options.discovered);
-    return collectTargets({
-      configuredGroups: options.configured ?? [], configuredRooms: [], kinds: ['group'],
-      discoveryClient: options.discovered === undefined ? undefined : snapshotProviders(100, 20).tencent?.client,
-      registry, discoveryDeadline: Deadline.after(5000), now: options.now,
-    }, { index: 0, count: 1 });
+    return collectTargets(
+      {
+        configuredGroups: options.configured ?? [],
+        configuredRooms: [],
+        kinds: ['group'],
+        discoveryClient: options.discovered === undefined ? undefined : snapshotProviders(100, 20).tencent?.client,
+        registry,
+        discoveryDeadline: Deadline.after(5000),
+        now: options.now,
+      },
+      { index: 0, count: 1 },
+    );
   };
   const apply = async (registry: DynamoTrackingRegistry, changes: Awaited<ReturnType<typeof collect>>['registryChanges'], now: number) => {
     for (const change of changes) {
@@ -112,7 +132,12 @@ describe('what a run tells the registry', () => {
     const first = await collect(registry, { configured: [a], discovered: [a, b], now: 2000 });
     expect(first.groups).toEqual([a, b, c]);
     expect(first.bySource).toEqual({ discovery: 2, config: 1, api: 1, callback: 0 });
-    expect(first.registryChanges).toEqual(expect.arrayContaining([{ target: a, add: ['discovery', 'config'], remove: [] }, { target: b, add: ['discovery'], remove: [] }]));
+    expect(first.registryChanges).toEqual(
+      expect.arrayContaining([
+        { target: a, add: ['discovery', 'config'], remove: [] },
+        { target: b, add: ['discovery'], remove: [] },
+      ]),
+    );
     expect(first.registryChanges).toHaveLength(2);
     await apply(registry, first.registryChanges, 2000);
 
@@ -125,9 +150,17 @@ describe('what a run tells the registry', () => {
     // b is no longer live and a is no longer configured: those sources end, b is forgotten.
     const later = await collect(registry, { configured: [], discovered: [a], now: 4000 });
     expect(later.groups).toEqual([a, c]);
-    expect(later.registryChanges).toEqual(expect.arrayContaining([{ target: a, add: [], remove: ['config'] }, { target: b, add: [], remove: ['discovery'] }]));
+    expect(later.registryChanges).toEqual(
+      expect.arrayContaining([
+        { target: a, add: [], remove: ['config'] },
+        { target: b, add: [], remove: ['discovery'] },
+      ]),
+    );
     await apply(registry, later.registryChanges, 4000);
-    expect((await registry.page('group', {})).items.map((item) => [item.target, Object.keys(item.sources).sort()])).toEqual([[a, ['discovery']], [c, ['api']]]);
+    expect((await registry.page('group', {})).items.map((item) => [item.target, Object.keys(item.sources).sort()])).toEqual([
+      [a, ['discovery']],
+      [c, ['api']],
+    ]);
 
     // Discovery turned off: its sources end too.
     const off = await collect(registry, { now: 5000 });

@@ -1,5 +1,5 @@
-import { liveHeapBytes } from '../../local/live-heap.ts';
-import { type HttpHandler, httpEvent, lambdaContext } from '../../support/lambda-events.ts';
+import { liveHeapBytes } from '#local/live-heap.ts';
+import { type HttpHandler, httpEvent, lambdaContext } from '#support/lambda-events.ts';
 
 // Run by heap-soak.test.ts in a process of its own, with --expose-gc, against the suite's
 // emulator and dynalite: every read handler, called round after round, with the live heap
@@ -12,10 +12,13 @@ const roomId = process.env.SOAK_ROOM as string;
 
 const groupPath = `/v1/groups/${encodeURIComponent(groupId)}`;
 const calls: Array<{ handler: HttpHandler; event: unknown }> = [
-  { handler: (await import('../../handlers/group-online-count.ts')).handler as HttpHandler, event: httpEvent('GET', `${groupPath}/online-count`) },
-  { handler: (await import('../../handlers/group-members.ts')).handler as HttpHandler, event: httpEvent('GET', `${groupPath}/members`, { query: { limit: '20', fields: 'role,joinTime' } }) },
-  { handler: (await import('../../handlers/room-online-users.ts')).handler as HttpHandler, event: httpEvent('GET', `/v1/rooms/${roomId}/online-users`) },
-  { handler: (await import('../../handlers/group-history.ts')).handler as HttpHandler, event: httpEvent('GET', `${groupPath}/online-count/history`) },
+  { handler: (await import('#handlers/group-online-count.ts')).handler as HttpHandler, event: httpEvent('GET', `${groupPath}/online-count`) },
+  {
+    handler: (await import('#handlers/group-members.ts')).handler as HttpHandler,
+    event: httpEvent('GET', `${groupPath}/members`, { query: { limit: '20', fields: 'role,joinTime' } }),
+  },
+  { handler: (await import('#handlers/room-online-users.ts')).handler as HttpHandler, event: httpEvent('GET', `/v1/rooms/${roomId}/online-users`) },
+  { handler: (await import('#handlers/group-history.ts')).handler as HttpHandler, event: httpEvent('GET', `${groupPath}/online-count/history`) },
 ];
 const context = lambdaContext('soak');
 

@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { DEMO_CREDENTIALS } from '../../support/demo-credentials.ts';
-import { functionEnvironment } from '../../support/local-aws.ts';
-import { emulator, emulatorUrl } from '../support/http.ts';
+import { DEMO_CREDENTIALS } from '#support/demo-credentials.ts';
+import { functionEnvironment } from '#support/local-aws.ts';
+import { emulator, emulatorUrl } from '#test/support/http.ts';
 
 // The load test's memory reading (workers of serverless-offline, some fifty requests each) can
 // only catch a gross leak: each worker's heap is still settling. This one can catch a small one.
@@ -56,8 +56,7 @@ test('every read handler, 12,000 calls in one process: the live heap stays level
   const settled = heapMb.slice(ROUNDS / 3);
   const meanX = (settled.length - 1) / 2;
   const meanY = settled.reduce((sum, mb) => sum + mb, 0) / settled.length;
-  const slope = settled.reduce((sum, mb, x) => sum + (x - meanX) * (mb - meanY), 0)
-    / settled.reduce((sum, _mb, x) => sum + (x - meanX) ** 2, 0);
+  const slope = settled.reduce((sum, mb, x) => sum + (x - meanX) * (mb - meanY), 0) / settled.reduce((sum, _mb, x) => sum + (x - meanX) ** 2, 0);
   process.stdout.write(`heap soak: live heap by round ${heapMb.map((mb) => mb.toFixed(1)).join(' ')} MB; settled trend ${slope.toFixed(2)} MB a round\n`);
   expect(slope).toBeLessThan(0.25);
 }, 180_000);

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { DEMO_CREDENTIALS } from '../../support/demo-credentials.ts';
-import { callApi, emulator, groupPath } from '../support/http.ts';
+import { DEMO_CREDENTIALS } from '#support/demo-credentials.ts';
+import { callApi, emulator, groupPath } from '#test/support/http.ts';
 
 // A bounded load on the local stack: 50 clients for 20 s, each pacing itself, over every read
 // endpoint. It must end with zero errors, no memory growth in the process that runs the
@@ -18,11 +18,15 @@ const DURATION_MS = 20_000;
 const PER_CLIENT_INTERVAL_MS = 400; // 50 clients x 2.5/s = 125 requests/s in all
 const MB = 1024 * 1024;
 
-interface HeapReport { round: number; mainHeapUsedBytes: number; workerHeapUsedBytes: Record<string, number> }
+interface HeapReport {
+  round: number;
+  mainHeapUsedBytes: number;
+  workerHeapUsedBytes: Record<string, number>;
+}
 
 const probeHeaps = async (): Promise<HeapReport> => {
   const file = process.env.LIVEGATE_MEMORY_PROBE_FILE as string;
-  const read = (): HeapReport | undefined => (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) as HeapReport : undefined);
+  const read = (): HeapReport | undefined => (existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as HeapReport) : undefined);
   const previousRound = read()?.round ?? 0;
   process.kill(Number(process.env.LIVEGATE_OFFLINE_PID), 'SIGUSR2');
   const giveUpAt = Date.now() + 10_000;
@@ -73,16 +77,18 @@ test('50 clients for 20 s: zero errors, flat memory, upstream limits kept', asyn
   let completed = 0;
   const load = (durationMs: number) => {
     const endAt = Date.now() + durationMs;
-    return Promise.all(Array.from({ length: CLIENTS }, async (_, client) => {
-      const path = requests[client % requests.length] as string;
-      while (Date.now() < endAt) {
-        const started = Date.now();
-        const answer = await callApi(path);
-        completed += 1;
-        if (answer.status !== 200) failures.push(`${answer.status} ${path} ${answer.text.slice(0, 200)}`);
-        await new Promise((resolve) => setTimeout(resolve, Math.max(0, PER_CLIENT_INTERVAL_MS - (Date.now() - started))));
-      }
-    }));
+    return Promise.all(
+      Array.from({ length: CLIENTS }, async (_, client) => {
+        const path = requests[client % requests.length] as string;
+        while (Date.now() < endAt) {
+          const started = Date.now();
+          const answer = await callApi(path);
+          completed += 1;
+          if (answer.status !== 200) failures.push(`${answer.status} ${path} ${answer.text.slice(0, 200)}`);
+          await new Promise((resolve) => setTimeout(resolve, Math.max(0, PER_CLIENT_INTERVAL_MS - (Date.now() - started))));
+        }
+      }),
+    );
   };
   // Warm-up: cold starts, pool growth and each worker's first half-minute are not what this
   // measures. A worker's collected heap still rises for its first 30-40 s of traffic (V8
@@ -122,6 +128,8 @@ test('50 clients for 20 s: zero errors, flat memory, upstream limits kept', asyn
     );
     expect({ api, peak: stats.peakPerSecond <= limit, rejectedDuringRun }).toEqual({ api, peak: true, rejectedDuringRun: {} });
   }
-  process.stdout.write(`load: ${completed} requests in ${DURATION_MS / 1000} s; live heap of ${heap.workers} workers ${heap.workersBeforeMb.toFixed(1)} MB, `
-    + `${signed(heap.workersGrowthMb)} after the run (serverless-offline's own thread ${signed(heap.mainGrowthMb)}); RSS ${rssBefore.toFixed(0)} -> ${rssAfter.toFixed(0)} MB\n`);
+  process.stdout.write(
+    `load: ${completed} requests in ${DURATION_MS / 1000} s; live heap of ${heap.workers} workers ${heap.workersBeforeMb.toFixed(1)} MB, ` +
+      `${signed(heap.workersGrowthMb)} after the run (serverless-offline's own thread ${signed(heap.mainGrowthMb)}); RSS ${rssBefore.toFixed(0)} -> ${rssAfter.toFixed(0)} MB\n`,
+  );
 }, 180_000);

@@ -1,4 +1,4 @@
-import { type Server, createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 // An HTTP relay in front of a real server (dynalite) that can fail or delay the next requests,
@@ -47,10 +47,23 @@ export const startFaultProxy = async (targetUrl: string): Promise<FaultProxy> =>
       }
       if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs).unref());
       try {
-        const headers = Object.fromEntries(Object.entries(req.headers).filter(([name]) => !['host', 'content-length', 'connection'].includes(name)).map(([name, value]) => [name, String(value)]));
-        const upstream = await fetch(`${targetUrl}${req.url ?? '/'}`, { method: req.method ?? 'POST', headers, body: req.method === 'GET' ? undefined : Buffer.concat(chunks) });
+        const headers = Object.fromEntries(
+          Object.entries(req.headers)
+            .filter(([name]) => !['host', 'content-length', 'connection'].includes(name))
+            .map(([name, value]) => [name, String(value)]),
+        );
+        const upstream = await fetch(`${targetUrl}${req.url ?? '/'}`, {
+          method: req.method ?? 'POST',
+          headers,
+          body: req.method === 'GET' ? undefined : Buffer.concat(chunks),
+        });
         relayedCount += 1;
-        res.writeHead(upstream.status, Object.fromEntries([...upstream.headers].filter(([name]) => !['content-length', 'transfer-encoding', 'connection', 'content-encoding'].includes(name))));
+        res.writeHead(
+          upstream.status,
+          Object.fromEntries(
+            [...upstream.headers].filter(([name]) => !['content-length', 'transfer-encoding', 'connection', 'content-encoding'].includes(name)),
+          ),
+        );
         res.end(Buffer.from(await upstream.arrayBuffer()));
       } catch {
         if (!res.headersSent) res.writeHead(502);
@@ -71,10 +84,11 @@ export const startFaultProxy = async (targetUrl: string): Promise<FaultProxy> =>
       delayMs = ms;
     },
     relayed: () => relayedCount,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 };
 

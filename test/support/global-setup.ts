@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { startStack } from '../../local/stack.ts';
-import { freeApiPort } from '../../support/ports.ts';
+import { startStack } from '#local/stack.ts';
+import { freeApiPort } from '#support/ports.ts';
 import { startFaultProxy } from './fault-proxy.ts';
 
 // One local stack for the whole suite: emulator + serverless-offline on free ports. Tests

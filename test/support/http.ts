@@ -1,6 +1,6 @@
 import { appendFileSync } from 'node:fs';
-import { DEMO_CREDENTIALS } from '../../support/demo-credentials.ts';
-import { emulatorClient } from '../../support/emulator-client.ts';
+import { DEMO_CREDENTIALS } from '#support/demo-credentials.ts';
+import { emulatorClient } from '#support/emulator-client.ts';
 
 // Steps shared by the contract tests: call the API, drive the emulator, read its stats.
 
@@ -90,9 +90,10 @@ export const untrackAllByApi = async (): Promise<void> => {
     cursor = answer.body.nextCursor;
   } while (cursor);
   for (const target of targets.filter((tracked) => tracked.sources.includes('api'))) {
-    const path = target.kind === 'group'
-      ? `/v1/groups/${encodeURIComponent(target.groupId as string)}/tracking`
-      : `/v1/rooms/${encodeURIComponent(target.roomId as string)}/tracking?appId=${encodeURIComponent(target.appId as string)}`;
+    const path =
+      target.kind === 'group'
+        ? `/v1/groups/${encodeURIComponent(target.groupId as string)}/tracking`
+        : `/v1/rooms/${encodeURIComponent(target.roomId as string)}/tracking?appId=${encodeURIComponent(target.appId as string)}`;
     await callApi(path, { method: 'DELETE' });
   }
 };

@@ -1,4 +1,4 @@
-import { DEMO_CREDENTIALS } from '../../support/demo-credentials.ts';
+import { DEMO_CREDENTIALS } from '#support/demo-credentials.ts';
 
 /** Every secret value the suite uses, for the leak scan. Tests that rotate keys use these names. */
 export const SECRETS_UNDER_TEST = [

@@ -1,18 +1,18 @@
-import { buildTencentClient } from '../../lib/compose/clients.ts';
-import type { Env } from '../../lib/config/env.ts';
-import { readTencentConfig, readVolcConfig } from '../../lib/config/providers.ts';
-import { readRuntimeConfig } from '../../lib/config/runtime.ts';
-import type { SnapshotSettings } from '../../lib/config/snapshots.ts';
-import { type SnapshotProviders, buildSnapshotProviders } from '../../lib/snapshots/providers.ts';
-import type { SnapshotDependencies } from '../../lib/snapshots/run.ts';
-import { DynamoSnapshotStore } from '../../lib/snapshots/store-dynamodb.ts';
-import type { SnapshotStore } from '../../lib/snapshots/store.ts';
-import type { TencentChatClient } from '../../lib/tencent/client.ts';
-import type { TrackingRegistry } from '../../lib/tracking/registry.ts';
-import { DynamoTrackingRegistry } from '../../lib/tracking/registry-dynamodb.ts';
-import { emptyGoneMemory } from '../../lib/snapshots/gone-targets.ts';
-import { ensureTable } from '../../local/dynamodb.ts';
-import { localAwsEnvironment, upstreamEnvironment } from '../../support/local-aws.ts';
+import { buildTencentClient } from '#lib/compose/clients.ts';
+import type { Env } from '#lib/config/env.ts';
+import { readTencentConfig, readVolcConfig } from '#lib/config/providers.ts';
+import { readRuntimeConfig } from '#lib/config/runtime.ts';
+import type { SnapshotSettings } from '#lib/config/snapshots.ts';
+import { emptyGoneMemory } from '#lib/snapshots/gone-targets.ts';
+import { buildSnapshotProviders, type SnapshotProviders } from '#lib/snapshots/providers.ts';
+import type { SnapshotDependencies } from '#lib/snapshots/run.ts';
+import type { SnapshotStore } from '#lib/snapshots/store.ts';
+import { DynamoSnapshotStore } from '#lib/snapshots/store-dynamodb.ts';
+import type { TencentChatClient } from '#lib/tencent/client.ts';
+import type { TrackingRegistry } from '#lib/tracking/registry.ts';
+import { DynamoTrackingRegistry } from '#lib/tracking/registry-dynamodb.ts';
+import { ensureTable } from '#local/dynamodb.ts';
+import { localAwsEnvironment, upstreamEnvironment } from '#support/local-aws.ts';
 import { emulatorUrl } from './http.ts';
 
 // The snapshot run's parts wired in-process to the suite's emulator and dynalite.
@@ -34,12 +34,15 @@ const clientEnv = (): Env => ({ ...upstreamEnvironment(emulatorUrl()), UPSTREAM_
 /** A shard's providers as the snapshot function builds them, at these deployment-wide rates. */
 export const snapshotProviders = (tencentPerSecond: number, volcPerSecond: number, shardCount = 1): SnapshotProviders => {
   const env = clientEnv();
-  return buildSnapshotProviders({
-    runtime: readRuntimeConfig(env),
-    settings: settings({ tencentRatePerSecond: tencentPerSecond, volcRatePerSecond: volcPerSecond }),
-    tencent: readTencentConfig(env),
-    volc: readVolcConfig(env),
-  }, shardCount);
+  return buildSnapshotProviders(
+    {
+      runtime: readRuntimeConfig(env),
+      settings: settings({ tencentRatePerSecond: tencentPerSecond, volcRatePerSecond: volcPerSecond }),
+      tencent: readTencentConfig(env),
+      volc: readVolcConfig(env),
+    },
+    shardCount,
+  );
 };
 
 /** A Tencent client with nothing cached, built as every function builds it. */

@@ -1,7 +1,7 @@
-import { generateUserSig } from '../../lib/tencent/usersig.ts';
-import { signRequest } from '../../lib/volc/signer.ts';
-import { DEMO_CREDENTIALS } from '../../support/demo-credentials.ts';
-import { tencentRestUrl } from '../../support/tencent-rest.ts';
+import { generateUserSig } from '#lib/tencent/usersig.ts';
+import { signRequest } from '#lib/volc/signer.ts';
+import { DEMO_CREDENTIALS } from '#support/demo-credentials.ts';
+import { tencentRestUrl } from '#support/tencent-rest.ts';
 
 // Direct calls to an emulator's upstream endpoints, as a user's own app would make them: a
 // Tencent REST call with a real UserSig, a Volcengine OpenAPI call signed (or deliberately not).

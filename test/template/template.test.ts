@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { ROUTES } from '../../lib/http/routes.ts';
-import { DEMO_CREDENTIALS } from '../../support/demo-credentials.ts';
-import { EXAMPLE_SECRET_ARNS, type PackagedService, packageService, resourcesOfType, roleStatements } from '../../support/package-service.ts';
+import { ROUTES } from '#lib/http/routes.ts';
+import { DEMO_CREDENTIALS } from '#support/demo-credentials.ts';
+import { EXAMPLE_SECRET_ARNS, type PackagedService, packageService, resourcesOfType, roleStatements } from '#support/package-service.ts';
 
 // What gets deployed, read from the CloudFormation template that `serverless package` writes.
 
@@ -29,13 +29,16 @@ const secretsReadableBy = (roleName: string): unknown[] =>
 // The provider callbacks cannot sign with AWS credentials: their own signatures authenticate them.
 const CALLBACK_ROUTES = ['POST /v1/callbacks/tencent', 'POST /v1/callbacks/volcengine'];
 const authorizationByRoute = (packaged: PackagedService) =>
-  Object.fromEntries(resourcesOfType(packaged, 'AWS::ApiGatewayV2::Route').map(([, route]) => [route.Properties.RouteKey, route.Properties.AuthorizationType ?? 'NONE']));
+  Object.fromEntries(
+    resourcesOfType(packaged, 'AWS::ApiGatewayV2::Route').map(([, route]) => [route.Properties.RouteKey, route.Properties.AuthorizationType ?? 'NONE']),
+  );
 
 describe('packaged CloudFormation template', () => {
   test('every route but the provider callbacks, including the catch-all, requires IAM authorization by default', () => {
     const authorization = authorizationByRoute(service);
     expect(Object.keys(authorization).sort()).toEqual([...ROUTES.map((route) => `${route.method} ${route.path}`), '$default'].sort());
-    for (const [route, type] of Object.entries(authorization)) expect({ route, type }).toEqual({ route, type: CALLBACK_ROUTES.includes(route) ? 'NONE' : 'AWS_IAM' });
+    for (const [route, type] of Object.entries(authorization))
+      expect({ route, type }).toEqual({ route, type: CALLBACK_ROUTES.includes(route) ? 'NONE' : 'AWS_IAM' });
   });
 
   test('with authMode=jwt every route uses the JWT authorizer of the given issuer and audience', () => {
@@ -43,11 +46,13 @@ describe('packaged CloudFormation template', () => {
     const authorizers = resourcesOfType(jwt, 'AWS::ApiGatewayV2::Authorizer');
     expect(authorizers).toHaveLength(1);
     expect(authorizers[0]?.[1].Properties).toMatchObject({
-      AuthorizerType: 'JWT', JwtConfiguration: { Issuer: 'https://auth.example.com/', Audience: ['livegate-api'] },
+      AuthorizerType: 'JWT',
+      JwtConfiguration: { Issuer: 'https://auth.example.com/', Audience: ['livegate-api'] },
     });
     const authorization = authorizationByRoute(jwt);
     expect(Object.keys(authorization).length).toBe(ROUTES.length + 1);
-    for (const [route, type] of Object.entries(authorization)) expect({ route, type }).toEqual({ route, type: CALLBACK_ROUTES.includes(route) ? 'NONE' : 'JWT' });
+    for (const [route, type] of Object.entries(authorization))
+      expect({ route, type }).toEqual({ route, type: CALLBACK_ROUTES.includes(route) ? 'NONE' : 'JWT' });
   });
 
   test('every function runs on nodejs22.x', () => {
@@ -69,9 +74,10 @@ describe('packaged CloudFormation template', () => {
   });
 
   test('table access: each function reaches only the tables it needs, with only the actions it uses', () => {
-    const tableActions = (roleName: string) => roleStatements(service, roleName)
-      .filter((statement) => [statement.Action].flat().some((action) => action.startsWith('dynamodb:')))
-      .map((statement) => ({ actions: [statement.Action].flat().sort(), resource: statement.Resource }));
+    const tableActions = (roleName: string) =>
+      roleStatements(service, roleName)
+        .filter((statement) => [statement.Action].flat().some((action) => action.startsWith('dynamodb:')))
+        .map((statement) => ({ actions: [statement.Action].flat().sort(), resource: statement.Resource }));
     const table = { 'Fn::GetAtt': ['SnapshotTable', 'Arn'] };
     const registry = { 'Fn::GetAtt': ['TrackingTable', 'Arn'] };
     expect(tableActions('SnapshotRole')).toEqual([
@@ -90,7 +96,13 @@ describe('packaged CloudFormation template', () => {
     for (const [name, fn] of functions()) {
       const role = roleOf(fn);
       const allowed = (action: string) => action.startsWith('logs:') || action === 'secretsmanager:GetSecretValue' || action.startsWith('dynamodb:');
-      expect({ name, role, all: roleStatements(service, role).flatMap((s) => [s.Action].flat()).every(allowed) }).toEqual({ name, role, all: true });
+      expect({
+        name,
+        role,
+        all: roleStatements(service, role)
+          .flatMap((s) => [s.Action].flat())
+          .every(allowed),
+      }).toEqual({ name, role, all: true });
     }
     const roleByFunction = Object.fromEntries(functions().map(([name, fn]) => [name, roleOf(fn)]));
     expect(roleByFunction).toMatchObject({
@@ -106,9 +118,20 @@ describe('packaged CloudFormation template', () => {
       VolcCallbackLambdaFunction: 'VolcCallbackRole',
     });
     // Only the functions that need the registry name it.
-    const withRegistry = functions().filter(([, fn]) => fn.Properties.Environment?.Variables?.TRACKING_TABLE).map(([name]) => name).sort();
-    expect(withRegistry).toEqual(['GroupTrackingDeleteLambdaFunction', 'GroupTrackingPutLambdaFunction', 'RoomTrackingDeleteLambdaFunction', 'RoomTrackingPutLambdaFunction',
-      'SnapshotLambdaFunction', 'TencentCallbackLambdaFunction', 'TrackingListLambdaFunction', 'VolcCallbackLambdaFunction']);
+    const withRegistry = functions()
+      .filter(([, fn]) => fn.Properties.Environment?.Variables?.TRACKING_TABLE)
+      .map(([name]) => name)
+      .sort();
+    expect(withRegistry).toEqual([
+      'GroupTrackingDeleteLambdaFunction',
+      'GroupTrackingPutLambdaFunction',
+      'RoomTrackingDeleteLambdaFunction',
+      'RoomTrackingPutLambdaFunction',
+      'SnapshotLambdaFunction',
+      'TencentCallbackLambdaFunction',
+      'TrackingListLambdaFunction',
+      'VolcCallbackLambdaFunction',
+    ]);
   });
 
   test('the tables: on demand, TTL, point-in-time recovery; snapshots keyed (pk, at), the registry (pk, sk)', () => {
@@ -119,32 +142,46 @@ describe('packaged CloudFormation template', () => {
       BillingMode: 'PAY_PER_REQUEST',
       TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
     });
     expect(tables.SnapshotTable?.Properties).toMatchObject({
       TableName: 'livegate-test-snapshots',
       BillingMode: 'PAY_PER_REQUEST',
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'at', KeyType: 'RANGE' }],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'at', KeyType: 'RANGE' },
+      ],
     });
     const snapshot = service.template.Resources.SnapshotLambdaFunction?.Properties;
-    expect(snapshot.Environment.Variables).toMatchObject({ SNAPSHOT_TABLE: 'livegate-test-snapshots', SNAPSHOT_RETENTION_DAYS: '30', SNAPSHOT_INTERVAL_SECONDS: '10' });
+    expect(snapshot.Environment.Variables).toMatchObject({
+      SNAPSHOT_TABLE: 'livegate-test-snapshots',
+      SNAPSHOT_RETENTION_DAYS: '30',
+      SNAPSHOT_INTERVAL_SECONDS: '10',
+    });
   });
 
   test('one schedule a shard, every minute, each naming its shard', () => {
-    const schedules = (packaged: PackagedService) => resourcesOfType(packaged, 'AWS::Events::Rule').map(([, rule]) => ({
-      expression: rule.Properties.ScheduleExpression,
-      state: rule.Properties.State,
-      input: JSON.parse(rule.Properties.Targets[0].Input),
-    }));
+    const schedules = (packaged: PackagedService) =>
+      resourcesOfType(packaged, 'AWS::Events::Rule').map(([, rule]) => ({
+        expression: rule.Properties.ScheduleExpression,
+        state: rule.Properties.State,
+        input: JSON.parse(rule.Properties.Targets[0].Input),
+      }));
     expect(schedules(service)).toEqual([{ expression: 'cron(* * * * ? *)', state: 'ENABLED', input: { shard: 0, shards: 1 } }]);
     expect(schedules(jwtAndShards).map((rule) => rule.input)).toEqual([
-      { shard: 0, shards: 3 }, { shard: 1, shards: 3 }, { shard: 2, shards: 3 },
+      { shard: 0, shards: 3 },
+      { shard: 1, shards: 3 },
+      { shard: 2, shards: 3 },
     ]);
     // A failed run is not retried into another minute beside that minute's own run.
-    expect(resourcesOfType(service, 'AWS::Lambda::EventInvokeConfig').map(([, config]) => config.Properties))
-      .toEqual([expect.objectContaining({ FunctionName: { Ref: 'SnapshotLambdaFunction' }, MaximumRetryAttempts: 0 })]);
+    expect(resourcesOfType(service, 'AWS::Lambda::EventInvokeConfig').map(([, config]) => config.Properties)).toEqual([
+      expect.objectContaining({ FunctionName: { Ref: 'SnapshotLambdaFunction' }, MaximumRetryAttempts: 0 }),
+    ]);
   });
 
   test('no secret value is in the template or the function environments', () => {
@@ -157,12 +194,15 @@ describe('packaged CloudFormation template', () => {
   });
 
   test('bundles carry no local demo secret', () => {
-    const zips = functions().map(([name]) => name.replace(/LambdaFunction$/, '')).map((name) => `${name[0]?.toLowerCase()}${name.slice(1)}`);
+    const zips = functions()
+      .map(([name]) => name.replace(/LambdaFunction$/, ''))
+      .map((name) => `${name[0]?.toLowerCase()}${name.slice(1)}`);
     expect(zips).toHaveLength(15);
     for (const zip of zips) {
       const text = execFileSync('unzip', ['-p', path.join(service.dir, `${zip}.zip`)], { maxBuffer: 64 * 1024 * 1024 }).toString('utf8');
       expect(text.length).toBeGreaterThan(1000);
-      for (const secret of [DEMO_CREDENTIALS.tencent.secretKey, DEMO_CREDENTIALS.volc.secretAccessKey, ...demoCallbackSecrets()]) expect(text).not.toContain(secret);
+      for (const secret of [DEMO_CREDENTIALS.tencent.secretKey, DEMO_CREDENTIALS.volc.secretAccessKey, ...demoCallbackSecrets()])
+        expect(text).not.toContain(secret);
     }
   });
 });

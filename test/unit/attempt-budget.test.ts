@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Deadline } from '../../lib/deadline.ts';
-import { UpstreamFailure } from '../../lib/upstream/failure.ts';
-import { sendWithinBudget } from '../../lib/upstream/http.ts';
-import { RateGate } from '../../lib/upstream/rate-gate.ts';
+import { Deadline } from '#lib/deadline.ts';
+import type { UpstreamFailure } from '#lib/upstream/failure.ts';
+import { sendWithinBudget } from '#lib/upstream/http.ts';
+import { RateGate } from '#lib/upstream/rate-gate.ts';
 
 // A real local server, so "was the attempt sent" is what the server saw.
 
@@ -38,7 +38,19 @@ const busyGate = async (): Promise<RateGate> => {
 test('an attempt whose budget runs out while it waits at the rate gate is never sent', async () => {
   const gate = await busyGate();
   let sent = 0;
-  const attempt = sendWithinBudget('tencent-im', url, {}, { deadline: Deadline.after(200), attemptTimeoutMs: 3000, rateGate: gate, onSend: () => { sent += 1; } });
+  const attempt = sendWithinBudget(
+    'tencent-im',
+    url,
+    {},
+    {
+      deadline: Deadline.after(200),
+      attemptTimeoutMs: 3000,
+      rateGate: gate,
+      onSend: () => {
+        sent += 1;
+      },
+    },
+  );
   await expect(attempt).rejects.toMatchObject({ kind: 'timeout', code: 'TIMEOUT' } satisfies Partial<UpstreamFailure>);
   expect({ sent, received }).toEqual({ sent: 0, received: 0 });
 });
@@ -46,13 +58,27 @@ test('an attempt whose budget runs out while it waits at the rate gate is never 
 test('an attempt with budget left after the gate is sent, and counted once', async () => {
   const gate = await busyGate();
   let sent = 0;
-  const answer = await sendWithinBudget('tencent-im', url, {}, { deadline: Deadline.after(5000), attemptTimeoutMs: 3000, rateGate: gate, onSend: () => { sent += 1; } });
+  const answer = await sendWithinBudget(
+    'tencent-im',
+    url,
+    {},
+    {
+      deadline: Deadline.after(5000),
+      attemptTimeoutMs: 3000,
+      rateGate: gate,
+      onSend: () => {
+        sent += 1;
+      },
+    },
+  );
   expect({ status: answer.status, sent, received }).toEqual({ status: 200, sent: 1, received: 1 });
 });
 
 test('a spent budget does not take a slot at the gate', async () => {
   const gate = new RateGate(1);
-  await expect(sendWithinBudget('volcengine-rtc', url, {}, { deadline: Deadline.after(0), attemptTimeoutMs: 3000, rateGate: gate })).rejects.toMatchObject({ kind: 'timeout' });
+  await expect(sendWithinBudget('volcengine-rtc', url, {}, { deadline: Deadline.after(0), attemptTimeoutMs: 3000, rateGate: gate })).rejects.toMatchObject({
+    kind: 'timeout',
+  });
   const started = Date.now();
   await gate.acquire(); // the first slot is still free: no wait
   expect({ waitedUnder500Ms: Date.now() - started < 500, received }).toEqual({ waitedUnder500Ms: true, received: 0 });

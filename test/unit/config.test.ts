@@ -1,8 +1,8 @@
-import { ConfigError, EnvReader } from '../../lib/config/env.ts';
-import { readRuntimeConfig } from '../../lib/config/runtime.ts';
-import { perShardRate } from '../../lib/config/snapshots.ts';
-import { readProviderConfigs } from '../../lib/snapshots/compose.ts';
-import { writeDeadline } from '../../lib/snapshots/run.ts';
+import { ConfigError, EnvReader } from '#lib/config/env.ts';
+import { readRuntimeConfig } from '#lib/config/runtime.ts';
+import { perShardRate } from '#lib/config/snapshots.ts';
+import { readProviderConfigs } from '#lib/snapshots/compose.ts';
+import { writeDeadline } from '#lib/snapshots/run.ts';
 
 const SNAPSHOT_ENV = {
   SNAPSHOT_TABLE: 'table',
@@ -15,7 +15,10 @@ describe('the snapshot function reads its configuration once and fails loudly', 
     const configs = readProviderConfigs({ ...SNAPSHOT_ENV, TENCENT_REGION: 'singapore', RTC_APP_ID: 'app', SNAPSHOT_ROOM_IDS: 'r1,other:r2' });
     expect(configs.tencent?.region).toBe('singapore');
     expect(configs.volc?.secretId).toBe('livegate/volcengine');
-    expect(configs.settings.rooms).toEqual([{ kind: 'room', appId: 'app', roomId: 'r1' }, { kind: 'room', appId: 'other', roomId: 'r2' }]);
+    expect(configs.settings.rooms).toEqual([
+      { kind: 'room', appId: 'app', roomId: 'r1' },
+      { kind: 'room', appId: 'other', roomId: 'r2' },
+    ]);
   });
 
   test.each([
@@ -36,12 +39,19 @@ describe('the snapshot function reads its configuration once and fails loudly', 
     expect(tencentOnly.volc).toBeUndefined();
     expect(tencentOnly.tencent).toBeDefined();
     expect(() => readProviderConfigs({ SNAPSHOT_TABLE: 'table', VOLC_SECRET_ID: 'v', SNAPSHOT_GROUP_IDS: '@TGS#aX' })).toThrow(/TENCENT_SECRET_ID is not set/);
-    expect(() => readProviderConfigs({ SNAPSHOT_TABLE: 'table', TENCENT_SECRET_ID: 't', RTC_APP_ID: 'a', SNAPSHOT_ROOM_IDS: 'r' })).toThrow(/VOLC_SECRET_ID is not set/);
+    expect(() => readProviderConfigs({ SNAPSHOT_TABLE: 'table', TENCENT_SECRET_ID: 't', RTC_APP_ID: 'a', SNAPSHOT_ROOM_IDS: 'r' })).toThrow(
+      /VOLC_SECRET_ID is not set/,
+    );
   });
 });
 
 describe('per-shard rate', () => {
-  test.each([[150, 1, 150], [200, 3, 66], [40, 3, 13], [30, 30, 1]])('%i/s over %i shards is %i/s each', (total, shards, each) => {
+  test.each([
+    [150, 1, 150],
+    [200, 3, 66],
+    [40, 3, 13],
+    [30, 30, 1],
+  ])('%i/s over %i shards is %i/s each', (total, shards, each) => {
     expect(perShardRate(total, shards)).toBe(each);
   });
 

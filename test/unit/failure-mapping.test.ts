@@ -1,9 +1,9 @@
-import { ConfigError } from '../../lib/config/env.ts';
-import { ApiError } from '../../lib/http/api-error.ts';
-import { toApiError } from '../../lib/http/to-api-error.ts';
-import { tencentFailure } from '../../lib/tencent/failures.ts';
-import { UpstreamFailure } from '../../lib/upstream/failure.ts';
-import { volcFailureKind } from '../../lib/volc/failures.ts';
+import { ConfigError } from '#lib/config/env.ts';
+import type { ApiError } from '#lib/http/api-error.ts';
+import { toApiError } from '#lib/http/to-api-error.ts';
+import { tencentFailure } from '#lib/tencent/failures.ts';
+import { UpstreamFailure } from '#lib/upstream/failure.ts';
+import { volcFailureKind } from '#lib/volc/failures.ts';
 
 // Providers classify their codes into kinds; the HTTP edge alone turns kinds into contract errors.
 

@@ -1,9 +1,11 @@
-import { redact, redactText } from '../../lib/redact.ts';
+import { redact, redactText } from '#lib/redact.ts';
 
 describe('redaction', () => {
   test('sensitive keys are replaced at any depth', () => {
     expect(redact({ usersig: 'abc', nested: { Authorization: 'HMAC-SHA256 x', list: [{ secretKey: 'k' }] }, keep: 'ok' })).toEqual({
-      usersig: '[REDACTED]', nested: { Authorization: '[REDACTED]', list: [{ secretKey: '[REDACTED]' }] }, keep: 'ok',
+      usersig: '[REDACTED]',
+      nested: { Authorization: '[REDACTED]', list: [{ secretKey: '[REDACTED]' }] },
+      keep: 'ok',
     });
   });
 

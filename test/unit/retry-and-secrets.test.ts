@@ -1,8 +1,8 @@
-import { Deadline } from '../../lib/deadline.ts';
-import { SecretCache } from '../../lib/secrets.ts';
-import { backoffDelayMs, retrying } from '../../lib/upstream/retry.ts';
-import { UpstreamFailure, isTransientFailure } from '../../lib/upstream/failure.ts';
-import { toMember } from '../../lib/groups/members.ts';
+import { Deadline } from '#lib/deadline.ts';
+import { toMember } from '#lib/groups/members.ts';
+import { SecretCache } from '#lib/secrets.ts';
+import { isTransientFailure, UpstreamFailure } from '#lib/upstream/failure.ts';
+import { backoffDelayMs, retrying } from '#lib/upstream/retry.ts';
 
 describe('backoff', () => {
   const policy = { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 1000 };
@@ -15,20 +15,41 @@ describe('backoff', () => {
 
   test('retries transient failures only, and not past the attempts', async () => {
     let calls = 0;
-    const transient = () => { calls += 1; throw new UpstreamFailure('server', 'tencent-im', 10002, 'x'); };
-    await expect(retrying(async () => transient(), { policy: { ...policy, baseDelayMs: 1, maxDelayMs: 1 }, deadline: Deadline.after(5000), isRetryable: isTransientFailure })).rejects.toThrow(UpstreamFailure);
+    const transient = () => {
+      calls += 1;
+      throw new UpstreamFailure('server', 'tencent-im', 10002, 'x');
+    };
+    await expect(
+      retrying(async () => transient(), {
+        policy: { ...policy, baseDelayMs: 1, maxDelayMs: 1 },
+        deadline: Deadline.after(5000),
+        isRetryable: isTransientFailure,
+      }),
+    ).rejects.toThrow(UpstreamFailure);
     expect(calls).toBe(5);
     calls = 0;
-    const permanent = () => { calls += 1; throw new UpstreamFailure('rejected', 'tencent-im', 10010, 'x'); };
-    await expect(retrying(async () => permanent(), { policy, deadline: Deadline.after(5000), isRetryable: isTransientFailure })).rejects.toThrow(UpstreamFailure);
+    const permanent = () => {
+      calls += 1;
+      throw new UpstreamFailure('rejected', 'tencent-im', 10010, 'x');
+    };
+    await expect(retrying(async () => permanent(), { policy, deadline: Deadline.after(5000), isRetryable: isTransientFailure })).rejects.toThrow(
+      UpstreamFailure,
+    );
     expect(calls).toBe(1);
   });
 
   test('does not sleep past the deadline', async () => {
     let calls = 0;
     const started = Date.now();
-    await expect(retrying(async () => { calls += 1; throw new UpstreamFailure('server', 'tencent-im', 10002, 'x'); },
-      { policy: { maxAttempts: 10, baseDelayMs: 1000, maxDelayMs: 1000 }, deadline: Deadline.after(30), isRetryable: () => true, random: () => 0.9 })).rejects.toThrow();
+    await expect(
+      retrying(
+        async () => {
+          calls += 1;
+          throw new UpstreamFailure('server', 'tencent-im', 10002, 'x');
+        },
+        { policy: { maxAttempts: 10, baseDelayMs: 1000, maxDelayMs: 1000 }, deadline: Deadline.after(30), isRetryable: () => true, random: () => 0.9 },
+      ),
+    ).rejects.toThrow();
     expect(calls).toBe(1);
     expect(Date.now() - started).toBeLessThan(1000);
   });
@@ -37,7 +58,16 @@ describe('backoff', () => {
 describe('secret cache', () => {
   const source = (values: string[]) => {
     let reads = 0;
-    return { get reads() { return reads; }, read: async () => { const value = values[Math.min(reads, values.length - 1)] as string; reads += 1; return value; } };
+    return {
+      get reads() {
+        return reads;
+      },
+      read: async () => {
+        const value = values[Math.min(reads, values.length - 1)] as string;
+        reads += 1;
+        return value;
+      },
+    };
   };
 
   test('caches for the TTL, then reads again', async () => {
@@ -76,13 +106,31 @@ describe('secret cache', () => {
     let clock = 0;
     let fail = false;
     const cache = new SecretCache({
-      source: { read: async () => { if (fail) throw new Error('ServiceUnavailable'); return 'v'; } },
-      secretId: 's', parse: (raw) => raw, ttlMs: 10, clock: () => clock,
+      source: {
+        read: async () => {
+          if (fail) throw new Error('ServiceUnavailable');
+          return 'v';
+        },
+      },
+      secretId: 's',
+      parse: (raw) => raw,
+      ttlMs: 10,
+      clock: () => clock,
     });
     let reads = 0;
     const counted = new SecretCache({
-      source: { read: async () => { reads += 1; if (fail) throw new Error('ServiceUnavailable'); return 'v'; } },
-      secretId: 's', parse: (raw) => raw, ttlMs: 10, failureBackoffMs: 1000, clock: () => clock,
+      source: {
+        read: async () => {
+          reads += 1;
+          if (fail) throw new Error('ServiceUnavailable');
+          return 'v';
+        },
+      },
+      secretId: 's',
+      parse: (raw) => raw,
+      ttlMs: 10,
+      failureBackoffMs: 1000,
+      clock: () => clock,
     });
     await cache.get();
     await counted.get();
@@ -98,7 +146,16 @@ describe('secret cache', () => {
     fail = false;
     expect((await counted.get()).value).toBe('v');
     expect(reads).toBe(3);
-    const cold = new SecretCache({ source: { read: async () => { throw new Error('down'); } }, secretId: 's', parse: (raw) => raw, ttlMs: 10 });
+    const cold = new SecretCache({
+      source: {
+        read: async () => {
+          throw new Error('down');
+        },
+      },
+      secretId: 's',
+      parse: (raw) => raw,
+      ttlMs: 10,
+    });
     await expect(cold.get()).rejects.toMatchObject({ kind: 'unavailable', provider: 'aws-secrets-manager' });
     await expect(cold.get()).rejects.toBeInstanceOf(UpstreamFailure);
   });

@@ -1,11 +1,11 @@
-import { allowedIntervals, planRun, windowTicks } from '../../lib/snapshots/plan.ts';
-import { type Target, inShard, parseRoomList, targetKey, uniqueTargets } from '../../lib/snapshots/targets.ts';
-import { decodeCursor, encodeCursor, emptyStats } from '../../lib/snapshots/history.ts';
-import { RateGate } from '../../lib/upstream/rate-gate.ts';
-import { gapReason } from '../../lib/snapshots/gap-reason.ts';
-import { ConfigError } from '../../lib/config/env.ts';
-import { UpstreamFailure } from '../../lib/upstream/failure.ts';
-import { tencentFailure } from '../../lib/tencent/failures.ts';
+import { ConfigError } from '#lib/config/env.ts';
+import { gapReason } from '#lib/snapshots/gap-reason.ts';
+import { decodeCursor, emptyStats, encodeCursor } from '#lib/snapshots/history.ts';
+import { allowedIntervals, planRun, windowTicks } from '#lib/snapshots/plan.ts';
+import { inShard, parseRoomList, type Target, targetKey, uniqueTargets } from '#lib/snapshots/targets.ts';
+import { tencentFailure } from '#lib/tencent/failures.ts';
+import { UpstreamFailure } from '#lib/upstream/failure.ts';
+import { RateGate } from '#lib/upstream/rate-gate.ts';
 
 describe('run planning', () => {
   test('intervals that tile a minute', () => {
@@ -43,7 +43,11 @@ describe('targets', () => {
   });
 
   test('duplicates are removed and order is stable', () => {
-    const unique = uniqueTargets([{ kind: 'group', groupId: 'b' }, { kind: 'group', groupId: 'a' }, { kind: 'group', groupId: 'b' }]);
+    const unique = uniqueTargets([
+      { kind: 'group', groupId: 'b' },
+      { kind: 'group', groupId: 'a' },
+      { kind: 'group', groupId: 'b' },
+    ]);
     expect(unique.map(targetKey)).toEqual(['G#a', 'G#b']);
   });
 
@@ -88,14 +92,20 @@ describe('history cursor', () => {
 
   const edited = (change: Record<string, unknown>) => encodeCursor({ ...cursor, stats: { ...stats, ...change } } as never);
   test.each([
-    '', 'a b', '!!!', Buffer.from('null').toString('base64url'), encodeCursor({ ...cursor, after: 9000 }),
-    edited({ peak: 'high' }), edited({ avg: null }), edited({ samples: -1 }), edited({ peakAt: 'yesterday' }), edited({ extra: 1 }),
+    '',
+    'a b',
+    '!!!',
+    Buffer.from('null').toString('base64url'),
+    encodeCursor({ ...cursor, after: 9000 }),
+    edited({ peak: 'high' }),
+    edited({ avg: null }),
+    edited({ samples: -1 }),
+    edited({ peakAt: 'yesterday' }),
+    edited({ extra: 1 }),
     encodeCursor({ ...cursor, stats: { ...emptyStats(), peak: 4 } }),
-  ])(
-    'rejects %p', (text) => {
-      expect(decodeCursor(text, 'G#g')).toBeUndefined();
-    },
-  );
+  ])('rejects %p', (text) => {
+    expect(decodeCursor(text, 'G#g')).toBeUndefined();
+  });
 });
 
 describe('rate gate', () => {
@@ -103,10 +113,12 @@ describe('rate gate', () => {
     const gate = new RateGate(5, { marginMs: 0 });
     const starts: number[] = [];
     const began = Date.now();
-    await Promise.all(Array.from({ length: 12 }, async () => {
-      await gate.acquire();
-      starts.push(Date.now() - began);
-    }));
+    await Promise.all(
+      Array.from({ length: 12 }, async () => {
+        await gate.acquire();
+        starts.push(Date.now() - began);
+      }),
+    );
     starts.sort((a, b) => a - b);
     for (let i = 5; i < starts.length; i += 1) expect((starts[i] as number) - (starts[i - 5] as number)).toBeGreaterThanOrEqual(999);
     expect(starts[11]).toBeGreaterThanOrEqual(2000);

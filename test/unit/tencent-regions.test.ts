@@ -1,6 +1,6 @@
-import { ConfigError } from '../../lib/config/env.ts';
-import { readTencentConfig } from '../../lib/config/providers.ts';
-import { TENCENT_REGIONS, tencentBaseUrls } from '../../lib/tencent/regions.ts';
+import { ConfigError } from '#lib/config/env.ts';
+import { readTencentConfig } from '#lib/config/providers.ts';
+import { TENCENT_REGIONS, tencentBaseUrls } from '#lib/tencent/regions.ts';
 
 // The REST hosts as Tencent documents them ("RESTful API Overview", request URL, `xxxxxx`:
 // https://www.tencentcloud.com/document/product/1047/34620), main host then the backup host to

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type AddressInfo, createServer as createNetServer, type Socket } from 'node:net';
-import { UpstreamFailure } from '../../lib/upstream/failure.ts';
-import { sendRequest } from '../../lib/upstream/http.ts';
+import { UpstreamFailure } from '#lib/upstream/failure.ts';
+import { sendRequest } from '#lib/upstream/http.ts';
 
 // The shipped transport (lib/upstream/transport.ts) through sendRequest, against a real local
 // node:http server: what the server saw, what came back, and the failure kinds.
@@ -12,8 +12,11 @@ let server: Server;
 let base: string;
 let route: Route;
 const timers: NodeJS.Timeout[] = [];
-const later = (ms: number, work: () => void) => { timers.push(setTimeout(work, ms)); };
-const seen: Array<{ method: string | undefined; url: string | undefined; headers: IncomingMessage['headers']; body: string; remotePort: number | undefined }> = [];
+const later = (ms: number, work: () => void) => {
+  timers.push(setTimeout(work, ms));
+};
+const seen: Array<{ method: string | undefined; url: string | undefined; headers: IncomingMessage['headers']; body: string; remotePort: number | undefined }> =
+  [];
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -63,7 +66,12 @@ test('sends method, headers and body, and reads status, headers and a UTF-8 body
     later(20, () => res.end(bytes.subarray(cut)));
   };
   const payload = JSON.stringify({ GroupId: '@TGS#a1', note: 'é' });
-  const answer = await sendRequest('tencent-im', `${base}/v4/x?a=1&b=%20`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: payload }, 2000);
+  const answer = await sendRequest(
+    'tencent-im',
+    `${base}/v4/x?a=1&b=%20`,
+    { method: 'POST', headers: { 'content-type': 'application/json' }, body: payload },
+    2000,
+  );
 
   expect(answer.status).toBe(201);
   expect(answer.text).toBe(text);
@@ -108,7 +116,9 @@ test('keep-alive: two calls in a row use one connection', async () => {
 });
 
 test('no answer within the time → timeout kind', async () => {
-  route = (_req, res) => { later(1500, () => res.end('{}')); };
+  route = (_req, res) => {
+    later(1500, () => res.end('{}'));
+  };
   const started = Date.now();
   const failure = await failureOf(sendRequest('tencent-im', `${base}/slow`, { method: 'POST', body: '{}' }, 150));
   expect(failure).toMatchObject({ kind: 'timeout', provider: 'tencent-im', code: 'TIMEOUT' });
@@ -157,7 +167,9 @@ test('an https: URL is called over TLS', async () => {
   });
   await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
   try {
-    const failure = await failureOf(sendRequest('tencent-im', `https://127.0.0.1:${(raw.address() as AddressInfo).port}/`, { method: 'POST', body: '{}' }, 2000));
+    const failure = await failureOf(
+      sendRequest('tencent-im', `https://127.0.0.1:${(raw.address() as AddressInfo).port}/`, { method: 'POST', body: '{}' }, 2000),
+    );
     expect(failure).toMatchObject({ kind: 'network', provider: 'tencent-im' });
     expect(firstBytes).toEqual([0x16]);
   } finally {

@@ -1,5 +1,5 @@
-import { verifyUserSig } from '../../emulator/usersig-verify.ts';
-import { UserSigCache, generateUserSig } from '../../lib/tencent/usersig.ts';
+import { verifyUserSig } from '#emulator/usersig-verify.ts';
+import { generateUserSig, UserSigCache } from '#lib/tencent/usersig.ts';
 
 // UserSigs made by the library (through tls-sig-api-v2) against the emulator's independent verifier.
 

@@ -1,5 +1,5 @@
 import { Signer } from '@volcengine/openapi';
-import { type QueryValue, signRequest, uriEscape } from '../../lib/volc/signer.ts';
+import { type QueryValue, signRequest, uriEscape } from '#lib/volc/signer.ts';
 
 // The official SDK's Signer is the oracle: for the same request and time, our Authorization
 // header must be identical, byte for byte.
@@ -21,38 +21,64 @@ const credentials = { accessKeyId: 'AKLTtestkeyid', secretAccessKey: 'c2VjcmV0LW
 const cases: Case[] = [
   {
     name: 'GetRoomOnlineUsers as livegate sends it',
-    method: 'GET', pathname: '/', headers: { Host: 'rtc.volcengineapi.com' },
+    method: 'GET',
+    pathname: '/',
+    headers: { Host: 'rtc.volcengineapi.com' },
     query: { Action: 'GetRoomOnlineUsers', Version: '2023-08-01', AppId: 'Your_AppId', RoomId: 'room1' },
-    date: new Date('2026-11-21T10:00:00.000Z'), region: 'cn-north-1', service: 'rtc',
+    date: new Date('2026-11-21T10:00:00.000Z'),
+    region: 'cn-north-1',
+    service: 'rtc',
   },
   {
     name: 'empty query',
-    method: 'GET', pathname: '/', headers: {}, query: {},
-    date: new Date('2026-01-01T00:00:00.000Z'), region: 'cn-north-1', service: 'rtc',
+    method: 'GET',
+    pathname: '/',
+    headers: {},
+    query: {},
+    date: new Date('2026-01-01T00:00:00.000Z'),
+    region: 'cn-north-1',
+    service: 'rtc',
   },
   {
     name: 'odd characters in query values',
-    method: 'GET', pathname: '/', headers: { Host: '127.0.0.1:4010' },
+    method: 'GET',
+    pathname: '/',
+    headers: { Host: '127.0.0.1:4010' },
     query: { Action: 'GetRoomOnlineUsers', Version: '2023-08-01', RoomId: "a b+c*d~e!f'g(h)i/j?k&l=m%n@o.p_q-r", AppId: '中文-ünïcode😀' },
-    date: new Date('2025-02-28T23:59:59.000Z'), region: 'cn-north-1', service: 'rtc',
+    date: new Date('2025-02-28T23:59:59.000Z'),
+    region: 'cn-north-1',
+    service: 'rtc',
   },
   {
     name: 'keys that sort differently raw and escaped, and a repeated key',
-    method: 'GET', pathname: '/', headers: {},
+    method: 'GET',
+    pathname: '/',
+    headers: {},
     query: { 'b key': '1', a_key: '2', B: '3', Zeta: ['y', 'x', 'z'] },
-    date: new Date('2024-02-29T12:34:56.000Z'), region: 'ap-singapore-1', service: 'rtc',
+    date: new Date('2024-02-29T12:34:56.000Z'),
+    region: 'ap-singapore-1',
+    service: 'rtc',
   },
   {
     name: 'POST with a JSON body and extra headers',
-    method: 'POST', pathname: '/', headers: { 'Content-Type': 'application/json', 'X-Custom': '  spaced   value  ' },
-    query: { Action: 'StartRecord', Version: '2023-11-01' }, body: '{"AppId":"a","RoomId":"r"}',
-    date: new Date('2026-11-21T10:00:00.000Z'), region: 'cn-north-1', service: 'rtc',
+    method: 'POST',
+    pathname: '/',
+    headers: { 'Content-Type': 'application/json', 'X-Custom': '  spaced   value  ' },
+    query: { Action: 'StartRecord', Version: '2023-11-01' },
+    body: '{"AppId":"a","RoomId":"r"}',
+    date: new Date('2026-11-21T10:00:00.000Z'),
+    region: 'cn-north-1',
+    service: 'rtc',
   },
   {
     name: 'another date crossing a day boundary',
-    method: 'GET', pathname: '/', headers: {},
+    method: 'GET',
+    pathname: '/',
+    headers: {},
     query: { Action: 'GetRoomOnlineUsers', Version: '2023-08-01', AppId: 'x', RoomId: 'y' },
-    date: new Date('2030-12-31T23:59:59.999Z'), region: 'cn-north-1', service: 'rtc',
+    date: new Date('2030-12-31T23:59:59.999Z'),
+    region: 'cn-north-1',
+    service: 'rtc',
   },
 ];
 
