@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { buildTencentClient } from '#lib/compose/clients.ts';
 import type { Env } from '#lib/config/env.ts';
 import { readTencentConfig, readVolcConfig } from '#lib/config/providers.ts';
@@ -51,14 +52,13 @@ export const coldTencentClient = (): TencentChatClient => {
   return buildTencentClient(readTencentConfig(env), readRuntimeConfig(env));
 };
 
-let registries = 0;
 /**
  * A tracking registry of its own (a new table in the suite's dynalite), so what other tests
  * track through the API never joins a run whose targets a test counts.
  */
 export const freshRegistry = async (): Promise<DynamoTrackingRegistry> => {
-  registries += 1;
-  const tableName = `livegate-test-tracking-${process.pid}-${registries}`;
+  // Jest loads this module afresh for each test file: a counter would repeat, a random name does not.
+  const tableName = `livegate-test-tracking-${randomUUID()}`;
   await ensureTable(dynamoEndpoint(), 'tracking', tableName, process.cwd());
   return new DynamoTrackingRegistry({ tableName });
 };
