@@ -1,48 +1,11 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-
-// The emulator and dynalite run in processes of their own during benchmarks, so the code being
-// measured has its process (and a core) to itself.
-
-export interface Background {
-  url: string;
-  stop: () => void;
-}
-
-const waitFor = async (url: string, timeoutMs = 20_000): Promise<void> => {
-  const giveUp = Date.now() + timeoutMs;
-  while (Date.now() < giveUp) {
-    try {
-      await fetch(url);
-      return;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-  throw new Error(`${url} did not come up`);
-};
-
-const start = (args: string[], env: Record<string, string>): ChildProcess =>
-  spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-
-export const startEmulatorProcess = async (port: number): Promise<Background> => {
-  const child = start(['emulator/main.ts'], { EMULATOR_PORT: String(port) });
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor(`${url}/_emulator/health`);
-  return { url, stop: () => child.kill('SIGTERM') };
-};
-
-export const startDynaliteProcess = async (port: number): Promise<Background> => {
-  const child = start(['-e', `require('dynalite')({ createTableMs: 0 }).listen(${port}, '127.0.0.1')`], {});
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor(url);
-  return { url, stop: () => child.kill('SIGTERM') };
-};
+import type { Background } from '#support/background-processes.ts';
 
 let certificate: { key: Buffer; cert: Buffer; caFile: string } | undefined;
 const selfSigned = () => {

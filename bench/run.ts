@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ensureTable } from '#local/dynamodb.ts';
+import { startDynaliteProcess, startEmulatorProcess } from '#support/background-processes.ts';
 import { DEMO_CREDENTIALS } from '#support/demo-credentials.ts';
 import { emulatorClient } from '#support/emulator-client.ts';
 import { httpEvent } from '#support/lambda-events.ts';
@@ -10,7 +11,7 @@ import { packageService, unpackFunctions } from '#support/package-service.ts';
 import { freePort } from '#support/ports.ts';
 import { bareFloorBundle, coldStarts } from './cold-start.ts';
 import { memberPull } from './members.ts';
-import { startDynaliteProcess, startEmulatorProcess, startTlsFront } from './processes.ts';
+import { startTlsFront } from './processes.ts';
 import { snapshotThroughput } from './snapshots.ts';
 import { kb, machine, mb, ms, progress, table, us } from './support.ts';
 import { floorWithCallBundle, TRANSPORTS, transportColdStarts, transportWarm } from './transports.ts';
@@ -214,6 +215,7 @@ try {
     const ceiling = 200 * scale;
     const a = await snapshotThroughput(emulator.url, dynamo.url, 2000, 10 / scale, minute, ceiling);
     const b = await snapshotThroughput(emulator.url, dynamo.url, 12_000, minute, minute, ceiling);
+    const pushed = await snapshotThroughput(emulator.url, dynamo.url, 2000, 10 / scale, minute, ceiling, { pushes: true });
     const growth = [];
     for (const groups of [1000, 2000, 6000, 12_000]) growth.push(await snapshotThroughput(emulator.url, dynamo.url, groups, minute, minute, ceiling));
     const throughputRow = (row: typeof a) => [
@@ -238,6 +240,27 @@ try {
       ),
       '',
       `Goals: 2,000 groups ${goal(a.samplesPerSecond >= 0.95 * a.ceiling && a.peakPerSecond <= a.ceiling)}; 12,000 groups ${goal(b.samplesPerSecond >= 0.95 * b.ceiling && b.peakPerSecond <= b.ceiling)}.`,
+      '',
+      'With every sample pushed to its group (`broadcastTencentMode=always`, send_group_msg at its own ceiling): both APIs at or under the ceiling, no gap.',
+      '',
+      table(
+        ['groups', 'interval', 'samples', 'gaps', 'get_online_member_num peak', 'pushes sent', 'pushes failed', 'send_group_msg peak', 'rejected (both)'],
+        [
+          [
+            pushed.groups,
+            `${pushed.intervalSeconds} s`,
+            pushed.samples,
+            pushed.gaps,
+            `${pushed.peakPerSecond}/s`,
+            pushed.pushes?.sent ?? 0,
+            pushed.pushes?.failed ?? 0,
+            `${pushed.pushes?.peakPerSecond ?? 0}/s`,
+            pushed.rejected + (pushed.pushes?.rejected ?? 0),
+          ],
+        ],
+      ),
+      '',
+      `Goal: ${goal(pushed.gaps === 0 && pushed.peakPerSecond <= pushed.ceiling && (pushed.pushes?.peakPerSecond ?? Infinity) <= pushed.ceiling && pushed.pushes?.sent === pushed.samples)}.`,
       '',
       'Growth with the number of groups (one sample per group per window):',
       '',

@@ -4,6 +4,7 @@ import { readTencentConfig } from '#lib/config/providers.ts';
 import { readRuntimeConfig } from '#lib/config/runtime.ts';
 import type { SnapshotSettings } from '#lib/config/snapshots.ts';
 import { setLogLevel } from '#lib/log.ts';
+import { emptyPushMemory } from '#lib/snapshots/audience-sync.ts';
 import { emptyGoneMemory } from '#lib/snapshots/gone-targets.ts';
 import { buildSnapshotProviders } from '#lib/snapshots/providers.ts';
 import { runSnapshot } from '#lib/snapshots/run.ts';
@@ -33,6 +34,8 @@ export interface ThroughputRow {
   durationMs: number;
   peakRssBytes: number;
   heapGrowthBytes: number;
+  /** With pushes to the audience (`always`): send_group_msg as the emulator saw it. */
+  pushes?: { sent: number; failed: number; peakPerSecond: number; rejected: number };
 }
 
 const TABLE = 'livegate-bench-snapshots';
@@ -45,6 +48,7 @@ export const snapshotThroughput = async (
   intervalSeconds: number,
   windowSeconds: number,
   ceiling: number,
+  options: { pushes?: boolean } = {},
 ): Promise<ThroughputRow> => {
   const upstreams = emulatorClient(emulatorUrl);
   await upstreams.reset();
@@ -66,6 +70,15 @@ export const snapshotThroughput = async (
     tencentRatePerSecond: budget,
     volcRatePerSecond: 1,
     maxInFlight: 512,
+    // Pushes, when on, at their own ceiling too: send_group_msg has the same limit as the sampling API.
+    broadcast: {
+      tencentMode: options.pushes ? 'always' : 'off',
+      volcMode: 'off',
+      heartbeatMs: 60_000,
+      tencentRatePerSecond: budget,
+      volcRatePerSecond: 400,
+      volcFrom: 'livegate-bench',
+    },
   };
   const runtime = readRuntimeConfig(env);
   setLogLevel('warn');
@@ -88,11 +101,16 @@ export const snapshotThroughput = async (
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
   }, 50);
   progress(`snapshot run: ${groups} groups, ${intervalSeconds} s interval, ${windowSeconds} s window, ceiling ${ceiling}/s ...`);
-  const summary = await runSnapshot({ providers, store, registry, settings, dropAfterTicks: 3, goneMemory: emptyGoneMemory() }, { index: 0, count: 1 });
+  const summary = await runSnapshot(
+    { providers, store, registry, settings, dropAfterTicks: 3, goneMemory: emptyGoneMemory(), pushMemory: emptyPushMemory() },
+    { index: 0, count: 1 },
+  );
   clearInterval(sampler);
   global.gc?.();
   const heapAfter = process.memoryUsage().heapUsed;
-  const api = (await upstreams.stats()).apis.get_online_member_num;
+  const { apis } = await upstreams.stats();
+  const api = apis.get_online_member_num;
+  const pushApi = apis.send_group_msg;
   const gaps = Object.values(summary.gapsByReason).reduce((sum, count) => sum + count, 0);
   return {
     groups,
@@ -107,5 +125,15 @@ export const snapshotThroughput = async (
     durationMs: summary.durationMs,
     peakRssBytes: peakRss,
     heapGrowthBytes: heapAfter - heapBefore,
+    ...(options.pushes
+      ? {
+          pushes: {
+            sent: summary.pushes.tencent.sent,
+            failed: Object.values(summary.pushes.tencent.failed).reduce((sum, count) => sum + count, 0),
+            peakPerSecond: pushApi?.peakPerSecond ?? 0,
+            rejected: Object.values(pushApi?.rejected ?? {}).reduce((sum, count) => sum + count, 0),
+          },
+        }
+      : {}),
   };
 };

@@ -24,7 +24,7 @@ export const seedDemoData = async (emulatorUrl: string, rtcAppId: string): Promi
   await emulator.putRoom(rtcAppId, DEMO_ROOMS.quiet, { visibleUsers: ['solo_host'], invisibleUsers: [] });
 };
 
-export const tryThis = (apiUrl: string): string => {
+export const tryThis = (apiUrl: string, emulatorUrl: string): string => {
   const g = (id: string) => encodeURIComponent(id);
   return [
     `curl -s ${apiUrl}/v1/groups/${g(DEMO_GROUPS.live)}/online-count`,
@@ -35,6 +35,7 @@ export const tryThis = (apiUrl: string): string => {
     `curl -s ${apiUrl}/v1/groups/${g(DEMO_GROUPS.live)}/online-count/history      # after the first minute`,
     `curl -s '${apiUrl}/v1/rooms/${DEMO_ROOMS.main}/online-users/history?limit=5'`,
     `curl -s ${apiUrl}/v1/groups/${g(DEMO_GROUPS.public)}/online-count      # 403: not a live-stream group`,
+    `curl -s ${emulatorUrl}/_emulator/tencent/groups/${g(DEMO_GROUPS.live)}/messages | head -c 600      # the counts pushed to the group's audience`,
     `curl -s ${apiUrl}/v1/groups/${g('@TGS#aNOSUCHGROUP')}/online-count    # 404`,
   ].join('\n');
 };

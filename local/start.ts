@@ -26,7 +26,8 @@ const stack = await startStack({
   dynamoPort,
   dynamoDataDir: dataDir,
   offlineOutput: 'inherit',
-  params: { snapshotRoomIds: Object.values(DEMO_ROOMS).join(',') },
+  // The demo shows the audience sync: each changed count goes to its group or room.
+  params: { snapshotRoomIds: Object.values(DEMO_ROOMS).join(','), broadcastTencentMode: 'changed', broadcastVolcMode: 'changed' },
   // The emulator plays the providers' signed callbacks into the local API, as Tencent and Volcengine would.
   emulatorCallbacks: { tencentUrl: `${apiUrl}/v1/callbacks/tencent`, volcUrl: `${apiUrl}/v1/callbacks/volcengine` },
 });
@@ -38,11 +39,12 @@ livegate is running.
   Emulator:   ${stack.emulator.url}      (Tencent Chat, Volcengine RTC, Secrets Manager; control API under /_emulator)
   DynamoDB:   ${stack.dynamo.endpoint}      (dynalite; data in ${dataDir}, tables ${stack.tableName}, ${stack.trackingTableName})
   Snapshots:  every minute, one sample per tracked group and room every 10 s; history fills in after a minute
+  Audience:   each changed count is pushed to its group (send_group_msg) and room (SendBroadcast); see the emulator's message logs
   Callbacks:  the emulator signs Tencent and Volcengine callbacks and sends them to ${stack.apiUrl}/v1/callbacks/...
   Demo:       live groups ${DEMO_GROUPS.live}, ${DEMO_GROUPS.smallLive}, ${DEMO_GROUPS.bigLive}; public group ${DEMO_GROUPS.public}
 
 Try:
-${tryThis(stack.apiUrl)}
+${tryThis(stack.apiUrl, stack.emulator.url)}
   curl -s ${stack.emulator.url}/_emulator/stats
 
 Watch a room from the moment it starts (the emulator sends Volcengine's RoomCreate callback):

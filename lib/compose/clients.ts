@@ -39,11 +39,15 @@ export const buildTencentClient = (
     ...(options.rateGates ? { rateGates: options.rateGates } : {}),
   });
 
-export const buildVolcClient = (config: VolcConfig, runtime: RuntimeConfig, options: ClientOptions & { rateGate?: RateGate } = {}): VolcRtcClient =>
+export const buildVolcClient = (
+  config: VolcConfig,
+  runtime: RuntimeConfig,
+  options: ClientOptions & { rateGates?: Partial<Record<string, RateGate>> } = {},
+): VolcRtcClient =>
   new VolcRtcClient({
     baseUrl: config.baseUrl,
     region: config.region,
     secrets: buildVolcSecrets(config, runtime, options),
     attemptTimeoutMs: runtime.attemptTimeoutMs,
-    ...(options.rateGate ? { rateGate: options.rateGate } : {}),
+    ...(options.rateGates ? { rateGates: options.rateGates } : {}),
   });

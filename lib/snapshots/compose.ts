@@ -6,6 +6,7 @@ import { readTrackingConfig } from '#lib/config/tracking.ts';
 import { log, setLogLevel } from '#lib/log.ts';
 import type { SecretSource } from '#lib/secrets.ts';
 import { DynamoTrackingRegistry } from '#lib/tracking/registry-dynamodb.ts';
+import { emptyPushMemory } from './audience-sync.ts';
 import { emptyGoneMemory } from './gone-targets.ts';
 import { buildSnapshotProviders, type ProviderConfigs, type SnapshotProviders } from './providers.ts';
 import type { SnapshotDependencies } from './run.ts';
@@ -41,11 +42,12 @@ export const composeSnapshot = (env: Env, options: { source?: SecretSource } = {
   const registry = new DynamoTrackingRegistry(tracking);
   // Gone ticks in a row are counted across the runs a warm container makes.
   const goneMemory = emptyGoneMemory();
+  const pushMemory = emptyPushMemory();
   let built: { shardCount: number; providers: SnapshotProviders } | undefined;
   return {
     dependenciesFor: (shardCount) => {
       if (built?.shardCount !== shardCount) built = { shardCount, providers: buildSnapshotProviders(configs, shardCount, options) };
-      return { providers: built.providers, store, registry, settings: configs.settings, dropAfterTicks: tracking.dropAfterTicks, goneMemory };
+      return { providers: built.providers, store, registry, settings: configs.settings, dropAfterTicks: tracking.dropAfterTicks, goneMemory, pushMemory };
     },
   };
 };

@@ -17,7 +17,10 @@ import type { Target } from './targets.ts';
 
 export interface SnapshotProvider<Client> {
   client: Client;
+  /** The sampling API's gate. */
   gate: RateGate;
+  /** The audience push's gate (send_group_msg, SendBroadcast); none while pushes are off. */
+  pushGate: RateGate | undefined;
 }
 
 export interface SnapshotProviders {
@@ -38,16 +41,21 @@ const DISCOVERY_PER_SECOND = 10;
 /** The one way the snapshot function, the tests and the benchmarks build a shard's providers. */
 export const buildSnapshotProviders = (configs: ProviderConfigs, shardCount: number, options: ClientOptions = {}): SnapshotProviders => {
   const { runtime, settings } = configs;
+  const { broadcast } = settings;
+  const pushGate = (mode: string, totalPerSecond: number) => (mode === 'off' ? undefined : new RateGate(perShardRate(totalPerSecond, shardCount)));
   let tencent: SnapshotProvider<TencentChatClient> | undefined;
   if (configs.tencent) {
     const gate = new RateGate(perShardRate(settings.tencentRatePerSecond, shardCount));
-    const rateGates = { get_online_member_num: gate, get_appid_group_list: new RateGate(DISCOVERY_PER_SECOND) };
-    tencent = { client: buildTencentClient(configs.tencent, runtime, { ...options, rateGates }), gate };
+    const push = pushGate(broadcast.tencentMode, broadcast.tencentRatePerSecond);
+    const rateGates = { get_online_member_num: gate, get_appid_group_list: new RateGate(DISCOVERY_PER_SECOND), ...(push ? { send_group_msg: push } : {}) };
+    tencent = { client: buildTencentClient(configs.tencent, runtime, { ...options, rateGates }), gate, pushGate: push };
   }
   let volc: SnapshotProvider<VolcRtcClient> | undefined;
   if (configs.volc) {
     const gate = new RateGate(perShardRate(settings.volcRatePerSecond, shardCount));
-    volc = { client: buildVolcClient(configs.volc, runtime, { ...options, rateGate: gate }), gate };
+    const push = pushGate(broadcast.volcMode, broadcast.volcRatePerSecond);
+    const rateGates = { GetRoomOnlineUsers: gate, ...(push ? { SendBroadcast: push } : {}) };
+    volc = { client: buildVolcClient(configs.volc, runtime, { ...options, rateGates }), gate, pushGate: push };
   }
   return { tencent, volc };
 };

@@ -1,16 +1,20 @@
+import { broadcastOnlineUsers, sendOnlineCount } from '#lib/audience/online-count-message.ts';
 import type { SnapshotSettings } from '#lib/config/snapshots.ts';
 import { Deadline } from '#lib/deadline.ts';
 import { log } from '#lib/log.ts';
+import type { TencentChatClient } from '#lib/tencent/client.ts';
 import type { TrackingRegistry } from '#lib/tracking/registry.ts';
 import { activeSources, type TrackingSource } from '#lib/tracking/tracked-target.ts';
 import { isFailureOfKind } from '#lib/upstream/failure.ts';
+import type { VolcRtcClient } from '#lib/volc/client.ts';
+import { AudienceSync, type PushMemory, type PushSummary } from './audience-sync.ts';
 import { collectTargets, type DiscoverySummary } from './collect-targets.ts';
 import { type GoneMemory, GoneTargets } from './gone-targets.ts';
-import { groupSampler, roomSampler, type Sampler, type SnapshotProviders } from './providers.ts';
+import { groupSampler, roomSampler, type Sampler, type SnapshotProvider, type SnapshotProviders } from './providers.ts';
 import { RecordWriter } from './record-writer.ts';
 import { syncRegistry } from './registry-sync.ts';
 import { emptyPlanSummary, type PlanSummary, sampleTicks } from './sample-ticks.ts';
-import type { SnapshotStore } from './store.ts';
+import type { GroupValues, RoomValues, SnapshotStore } from './store.ts';
 import { type Shard, type Target, targetKey } from './targets.ts';
 
 // One scheduled run as a pipeline: the targets of this shard (collect-targets, from configuration,
@@ -27,6 +31,7 @@ export interface SnapshotDependencies {
   /** Ticks in a row a tracked target must be gone upstream before its api and callback sources end. */
   dropAfterTicks: number;
   goneMemory: GoneMemory;
+  pushMemory: PushMemory;
   /** When the invocation ends (Lambda's remaining time): writes give up before, so the summary is always logged. */
   invocationEndsAt?: number;
   clock?: () => number;
@@ -44,6 +49,7 @@ export interface RunSummary {
   gapsByReason: Record<string, number>;
   upstreamCalls: { tencent: number; volc: number };
   registry: { reads: number; writes: number; failedWrites: number; droppedGone: { groups: number; rooms: number } };
+  pushes: { tencent: PushSummary; volc: PushSummary };
   durationMs: number;
 }
 
@@ -107,6 +113,43 @@ export const runSnapshot = async (deps: SnapshotDependencies, shard: Shard): Pro
     drops.push(registry.removeSources(target, DROPPED_SOURCES, clock()));
   });
 
+  const { broadcast } = settings;
+  const tencentSync = new AudienceSync({
+    mode: providers.tencent?.pushGate ? broadcast.tencentMode : 'off',
+    heartbeatMs: broadcast.heartbeatMs,
+    memory: deps.pushMemory,
+    store: deps.store,
+    push: (target, values, tick, deadline) =>
+      sendOnlineCount(
+        (providers.tencent as SnapshotProvider<TencentChatClient>).client,
+        { groupId: (target as { groupId: string }).groupId, targetKey: targetKey(target), onlineCount: (values as GroupValues).onlineCount, tick },
+        deadline,
+      ),
+  });
+  const volcSync = new AudienceSync({
+    mode: providers.volc?.pushGate ? broadcast.volcMode : 'off',
+    heartbeatMs: broadcast.heartbeatMs,
+    memory: deps.pushMemory,
+    store: deps.store,
+    push: (target, values, tick, deadline) => {
+      const room = target as { appId: string; roomId: string };
+      const users = values as RoomValues;
+      return broadcastOnlineUsers(
+        (providers.volc as SnapshotProvider<VolcRtcClient>).client,
+        {
+          appId: room.appId,
+          roomId: room.roomId,
+          from: broadcast.volcFrom,
+          totalUsers: users.totalUsers,
+          totalInvisibleUsers: users.totalInvisibleUsers,
+          tick,
+        },
+        deadline,
+      );
+    },
+  });
+  const pushesOf = (sync: AudienceSync) => (sync.enabled ? { afterSample: sync.afterSample.bind(sync) } : {});
+
   const writer = new RecordWriter(deps.store, giveUpAt);
   const common = {
     baseIntervalSeconds: settings.intervalSeconds,
@@ -123,6 +166,7 @@ export const runSnapshot = async (deps: SnapshotDependencies, shard: Shard): Pro
           targets: targets.groups,
           ratePerSecond: providers.tencent.gate.perSecond,
           sample: watchedBy(groupSampler(providers.tencent.client), gone),
+          ...pushesOf(tencentSync),
         })
       : emptyPlanSummary(settings.intervalSeconds),
     providers.volc
@@ -131,6 +175,7 @@ export const runSnapshot = async (deps: SnapshotDependencies, shard: Shard): Pro
           targets: targets.rooms,
           ratePerSecond: providers.volc.gate.perSecond,
           sample: watchedBy(roomSampler(providers.volc.client), gone),
+          ...pushesOf(volcSync),
         })
       : emptyPlanSummary(settings.intervalSeconds),
   ]);
@@ -153,6 +198,7 @@ export const runSnapshot = async (deps: SnapshotDependencies, shard: Shard): Pro
       volc: (providers.volc?.client.upstreamCalls ?? 0) - callsBefore.volc,
     },
     registry: { reads: targets.registryReads, writes: synced.writes + drops.length - failedDrops, failedWrites: synced.failed + failedDrops, droppedGone },
+    pushes: { tencent: tencentSync.summary, volc: volcSync.summary },
     durationMs: clock() - startedAt,
   };
   log.info('snapshot run', { ...summary, failedWrites: failedWrites.length });

@@ -24,6 +24,8 @@ export interface TickSampling {
   windowSeconds: number;
   maxInFlight: number;
   sample: Sampler;
+  /** After each sample of a target that exists: whether its values went to the room's audience. Never throws. */
+  afterSample?: (target: Target, values: NonNullable<SnapshotRecord['values']>, tick: number, deadline: Deadline) => Promise<boolean>;
   /** When the run started: its window is the one this falls in. */
   startedAt: number;
   clock: () => number;
@@ -74,6 +76,7 @@ export const sampleTicks = async (job: TickSampling): Promise<PlanSummary> => {
     const spacingMs = intervalMs / sampled.length;
     const results: SnapshotRecord[] = new Array(sampled.length);
     const inFlight = new Set<Promise<void>>();
+    const pushes: Array<Promise<void>> = [];
     for (let index = 0; index < sampled.length; index += 1) {
       const target = sampled[index] as Target;
       // Each target owns a slot of one interval from its planned start: the next time it is
@@ -86,10 +89,21 @@ export const sampleTicks = async (job: TickSampling): Promise<PlanSummary> => {
       else if (index % 64 === 63) await new Promise((resolve) => setImmediate(resolve));
       while (inFlight.size >= job.maxInFlight) await Promise.race(inFlight);
       const key = targetKey(target);
+      const slotEnd = new Deadline(plannedStart + intervalMs - 50, clock);
       const task = job
-        .sample(target, new Deadline(plannedStart + intervalMs - 50, clock))
+        .sample(target, slotEnd)
         .then((sample) => {
-          results[index] = { key, at: tick, values: sample.values };
+          const record: SnapshotRecord = { key, at: tick, values: sample.values };
+          results[index] = record;
+          // The push runs beside the sampling, outside its in-flight count, so a slow or
+          // throttled push can never hold the next samples back; it only delays this tick's write.
+          if (job.afterSample && !sample.gone) {
+            pushes.push(
+              job.afterSample(target, sample.values, tick, slotEnd).then((pushed) => {
+                if (pushed) record.pushed = true;
+              }),
+            );
+          }
         })
         .catch((error: unknown) => {
           const gap = gapReason(error);
@@ -100,6 +114,7 @@ export const sampleTicks = async (job: TickSampling): Promise<PlanSummary> => {
       inFlight.add(task);
     }
     await Promise.all(inFlight);
+    await Promise.all(pushes);
     emit(
       results.filter((record) => record.values),
       results.filter((record) => record.gap),

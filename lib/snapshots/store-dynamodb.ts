@@ -11,6 +11,7 @@ import type { RangePage, SnapshotRecord, SnapshotStore } from './store.ts';
 // Whatever fails comes out as an UpstreamFailure of provider aws-dynamodb.
 
 const BATCH_SIZE = 25;
+const RECENT_RECORDS_FOR_PUSHES = 30;
 const GAP_WRITERS = 8;
 
 export interface DynamoStoreOptions {
@@ -25,11 +26,13 @@ const toItem = (record: SnapshotRecord, expiresAt: number): Record<string, unkno
   at: record.at,
   ...(record.values ?? {}),
   ...(record.gap ? { gap: record.gap } : {}),
+  ...(record.pushed ? { pushed: true } : {}),
   expiresAt,
 });
 
 const fromItem = (item: Record<string, unknown>): SnapshotRecord => {
   const record: SnapshotRecord = { key: String(item.pk), at: Number(item.at) };
+  if (item.pushed === true) record.pushed = true;
   if (typeof item.gap === 'string') record.gap = item.gap;
   else if (typeof item.onlineCount === 'number') record.values = { onlineCount: item.onlineCount };
   else record.values = { totalUsers: Number(item.totalUsers ?? 0), totalInvisibleUsers: Number(item.totalInvisibleUsers ?? 0) };
@@ -135,6 +138,26 @@ export class DynamoSnapshotStore implements SnapshotStore {
     };
     await Promise.all(Array.from({ length: Math.min(GAP_WRITERS, records.length) }, worker));
     return written;
+  }
+
+  async latestPushed(key: string): Promise<SnapshotRecord | undefined> {
+    try {
+      const answer = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          FilterExpression: 'attribute_exists(pushed)',
+          ExpressionAttributeValues: { ':pk': key },
+          ScanIndexForward: false,
+          // A heartbeat pushes at least every few ticks: a push further back than this is too old to matter.
+          Limit: RECENT_RECORDS_FOR_PUSHES,
+        }),
+      );
+      const item = answer.Items?.[0];
+      return item ? fromItem(item) : undefined;
+    } catch (error) {
+      throw asFailure(error, 'Query on the snapshot table failed');
+    }
   }
 
   async latest(key: string, options: { signal?: AbortSignal } = {}): Promise<SnapshotRecord | undefined> {

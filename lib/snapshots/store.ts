@@ -18,6 +18,8 @@ export interface SnapshotRecord {
   values?: GroupValues | RoomValues;
   /** why no sample could be taken for this tick */
   gap?: string;
+  /** the sample was pushed to the room's audience */
+  pushed?: boolean;
 }
 
 export interface RangePage {
@@ -31,6 +33,8 @@ export interface SnapshotStore {
   putSamples(records: SnapshotRecord[], giveUpAt: number): Promise<void>;
   /** Writes gaps only where nothing is stored yet: a retried run must not hide a sample behind a gap. */
   putGapsIfAbsent(records: SnapshotRecord[], giveUpAt: number): Promise<number>;
+  /** The newest sample of one target that was pushed to its audience, among its last few records. */
+  latestPushed(key: string): Promise<SnapshotRecord | undefined>;
   /** The newest record of one target (a sample or a gap), if any. */
   latest(key: string, options?: { signal?: AbortSignal }): Promise<SnapshotRecord | undefined>;
   /** Records of one target with from <= at <= to, oldest first. */

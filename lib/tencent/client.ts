@@ -15,6 +15,7 @@ const TENCENT_APIS = {
   get_group_member_info: 'v4/group_open_http_svc/get_group_member_info',
   modify_admin: 'v4/group_open_avchatroom_http_svc/modify_admin',
   get_appid_group_list: 'v4/group_open_http_svc/get_appid_group_list',
+  send_group_msg: 'v4/group_open_http_svc/send_group_msg',
 } as const;
 
 export type TencentApi = keyof typeof TENCENT_APIS;

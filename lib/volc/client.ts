@@ -15,8 +15,8 @@ export interface VolcRtcClientOptions {
   secrets: SecretCache<VolcSecret>;
   attemptTimeoutMs: number;
   retryPolicy?: RetryPolicy;
-  /** A gate every HTTP attempt passes first (the snapshot run keeps under the upstream limit). */
-  rateGate?: RateGate;
+  /** Per-action gates every HTTP attempt passes first (the snapshot run keeps under each action's limit). */
+  rateGates?: Partial<Record<string, RateGate>>;
 }
 
 export class VolcRtcClient {
@@ -33,20 +33,36 @@ export class VolcRtcClient {
 
   /** Calls a GET action; returns `Result`. Same retry and credential-recovery rules as the Tencent client. */
   get(action: string, version: string, params: Record<string, string>, deadline: Deadline): Promise<Record<string, unknown>> {
+    return this.call({ Action: action, Version: version, ...params }, undefined, deadline);
+  }
+
+  /** Calls a POST action with a JSON body (signed with its hash); returns `Result`. */
+  post(action: string, version: string, body: object, deadline: Deadline): Promise<Record<string, unknown>> {
+    return this.call({ Action: action, Version: version }, JSON.stringify(body), deadline);
+  }
+
+  private call(query: Record<string, string>, body: string | undefined, deadline: Deadline): Promise<Record<string, unknown>> {
     return resilientCall({
-      operation: action,
+      operation: query.Action as string,
       secrets: this.options.secrets,
       deadline,
       policy: this.options.retryPolicy,
-      attempt: (secret) => this.attempt({ Action: action, Version: version, ...params }, secret, deadline),
+      attempt: (secret) => this.attempt(query, body, secret, deadline),
       recoverCredentials: (_failure, rejectedVersion) => this.options.secrets.refresh(rejectedVersion).then(() => undefined),
     });
   }
 
-  private async attempt(query: Record<string, string>, secret: VolcSecret, deadline: Deadline): Promise<Record<string, unknown>> {
+  private async attempt(query: Record<string, string>, body: string | undefined, secret: VolcSecret, deadline: Deadline): Promise<Record<string, unknown>> {
     const url = new URL(`${this.options.baseUrl}/`);
+    const method = body === undefined ? 'GET' : 'POST';
     const headers = signRequest(
-      { method: 'GET', pathname: url.pathname, query, headers: { Host: url.host } },
+      {
+        method,
+        pathname: url.pathname,
+        query,
+        headers: { Host: url.host, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+        ...(body === undefined ? {} : { body }),
+      },
       { accessKeyId: secret.accessKeyId, secretAccessKey: secret.secretAccessKey },
       { region: this.options.region, service: 'rtc' },
     );
@@ -55,11 +71,11 @@ export class VolcRtcClient {
     const raw = await sendWithinBudget(
       'volcengine-rtc',
       url.toString(),
-      { method: 'GET', headers: sentHeaders },
+      { method, headers: sentHeaders, ...(body === undefined ? {} : { body }) },
       {
         deadline,
         attemptTimeoutMs: this.options.attemptTimeoutMs,
-        rateGate: this.options.rateGate,
+        rateGate: this.options.rateGates?.[query.Action as string],
         onSend: () => {
           this.upstreamCalls += 1;
         },

@@ -3,7 +3,8 @@ import { buildTencentClient } from '#lib/compose/clients.ts';
 import type { Env } from '#lib/config/env.ts';
 import { readTencentConfig, readVolcConfig } from '#lib/config/providers.ts';
 import { readRuntimeConfig } from '#lib/config/runtime.ts';
-import type { SnapshotSettings } from '#lib/config/snapshots.ts';
+import type { BroadcastSettings, SnapshotSettings } from '#lib/config/snapshots.ts';
+import { emptyPushMemory } from '#lib/snapshots/audience-sync.ts';
 import { emptyGoneMemory } from '#lib/snapshots/gone-targets.ts';
 import { buildSnapshotProviders, type SnapshotProviders } from '#lib/snapshots/providers.ts';
 import type { SnapshotDependencies } from '#lib/snapshots/run.ts';
@@ -30,15 +31,22 @@ export const useLocalAws = (): void => {
 
 export const localStore = () => new DynamoSnapshotStore({ tableName: process.env.LIVEGATE_TABLE as string, retentionDays: 30 });
 
-const clientEnv = (): Env => ({ ...upstreamEnvironment(emulatorUrl()), UPSTREAM_ATTEMPT_TIMEOUT_MS: '800' });
+const clientEnv = (upstreamUrl = emulatorUrl()): Env => ({ ...upstreamEnvironment(upstreamUrl), UPSTREAM_ATTEMPT_TIMEOUT_MS: '800' });
 
 /** A shard's providers as the snapshot function builds them, at these deployment-wide rates. */
-export const snapshotProviders = (tencentPerSecond: number, volcPerSecond: number, shardCount = 1): SnapshotProviders => {
-  const env = clientEnv();
+/** `upstreamUrl`: another emulator for the upstream calls (secrets still come from the suite's). */
+export const snapshotProviders = (
+  tencentPerSecond: number,
+  volcPerSecond: number,
+  shardCount = 1,
+  broadcast: BroadcastSettings = NO_BROADCAST,
+  upstreamUrl?: string,
+): SnapshotProviders => {
+  const env = clientEnv(upstreamUrl);
   return buildSnapshotProviders(
     {
       runtime: readRuntimeConfig(env),
-      settings: settings({ tencentRatePerSecond: tencentPerSecond, volcRatePerSecond: volcPerSecond }),
+      settings: settings({ tencentRatePerSecond: tencentPerSecond, volcRatePerSecond: volcPerSecond, broadcast }),
       tencent: readTencentConfig(env),
       volc: readVolcConfig(env),
     },
@@ -74,7 +82,18 @@ export const runDependencies = async (
   settings: settings(overrides.settings ?? {}),
   dropAfterTicks: overrides.dropAfterTicks ?? 3,
   goneMemory: emptyGoneMemory(),
+  pushMemory: emptyPushMemory(),
 });
+
+/** Pushes to the audience are off unless a test turns them on. */
+export const NO_BROADCAST: BroadcastSettings = {
+  tencentMode: 'off',
+  volcMode: 'off',
+  heartbeatMs: 60_000,
+  tencentRatePerSecond: 150,
+  volcRatePerSecond: 400,
+  volcFrom: 'livegate-test',
+};
 
 export const settings = (overrides: Partial<SnapshotSettings>): SnapshotSettings => ({
   intervalSeconds: 1,
@@ -85,5 +104,6 @@ export const settings = (overrides: Partial<SnapshotSettings>): SnapshotSettings
   tencentRatePerSecond: 150,
   volcRatePerSecond: 30,
   maxInFlight: 64,
+  broadcast: NO_BROADCAST,
   ...overrides,
 });
