@@ -31,6 +31,8 @@ export const tryThis = (apiUrl: string, emulatorUrl: string): string => {
     `curl -s '${apiUrl}/v1/groups/${g(DEMO_GROUPS.public)}/members?limit=3&fields=role,joinTime'`,
     `curl -s '${apiUrl}/v1/groups/${g(DEMO_GROUPS.public)}/members?limit=6000&offset=0' | head -c 300`,
     `curl -s -X POST ${apiUrl}/v1/groups/${g(DEMO_GROUPS.live)}/admins -H 'content-type: application/json' -d '{"action":"set","accounts":["mod_eve"]}'`,
+    `curl -s ${apiUrl}/v1/groups/${g(DEMO_GROUPS.live)}/admins`,
+    `curl -s ${apiUrl}/v1/groups/${g(DEMO_GROUPS.bigLive)}/online-members      # then ?cursor=<nextCursor>`,
     `curl -s ${apiUrl}/v1/rooms/${DEMO_ROOMS.main}/online-users`,
     `curl -s ${apiUrl}/v1/groups/${g(DEMO_GROUPS.live)}/online-count/history      # after the first minute`,
     `curl -s '${apiUrl}/v1/rooms/${DEMO_ROOMS.main}/online-users/history?limit=5'`,

@@ -3,7 +3,9 @@
 export const ROUTES: ReadonlyArray<{ method: string; path: string }> = [
   { method: 'GET', path: '/v1/groups/{groupId}/online-count' },
   { method: 'GET', path: '/v1/groups/{groupId}/members' },
+  { method: 'GET', path: '/v1/groups/{groupId}/admins' },
   { method: 'POST', path: '/v1/groups/{groupId}/admins' },
+  { method: 'GET', path: '/v1/groups/{groupId}/online-members' },
   { method: 'GET', path: '/v1/rooms/{roomId}/online-users' },
   { method: 'GET', path: '/v1/groups/{groupId}/online-count/history' },
   { method: 'GET', path: '/v1/rooms/{roomId}/online-users/history' },

@@ -14,6 +14,8 @@ const TENCENT_APIS = {
   get_online_member_num: 'v4/group_open_http_svc/get_online_member_num',
   get_group_member_info: 'v4/group_open_http_svc/get_group_member_info',
   modify_admin: 'v4/group_open_avchatroom_http_svc/modify_admin',
+  get_admin_list: 'v4/group_open_avchatroom_http_svc/get_admin_list',
+  get_members: 'v4/group_open_avchatroom_http_svc/get_members',
   get_appid_group_list: 'v4/group_open_http_svc/get_appid_group_list',
   send_group_msg: 'v4/group_open_http_svc/send_group_msg',
 } as const;

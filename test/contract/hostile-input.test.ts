@@ -10,6 +10,8 @@ const ROUTES = [
   (id: string) => ({ method: 'GET', path: `/v1/groups/${id}/online-count` }),
   (id: string) => ({ method: 'GET', path: `/v1/groups/${id}/members` }),
   (id: string) => ({ method: 'POST', path: `/v1/groups/${id}/admins` }),
+  (id: string) => ({ method: 'GET', path: `/v1/groups/${id}/admins` }),
+  (id: string) => ({ method: 'GET', path: `/v1/groups/${id}/online-members` }),
   (id: string) => ({ method: 'GET', path: `/v1/rooms/${id}/online-users` }),
   (id: string) => ({ method: 'GET', path: `/v1/groups/${id}/online-count/history` }),
   (id: string) => ({ method: 'GET', path: `/v1/rooms/${id}/online-users/history` }),
@@ -155,8 +157,46 @@ const expectContractAnswer = (status: number, text: string, label: string) => {
   }
 };
 
+// More than one page of online members, so each group has a real cursor to edit or to misuse.
+const OTHER_LIVE = '@TGS#aHOSTILEOTHER';
+let liveCursor: string;
+let otherGroupCursor: string;
+const firstCursorOf = async (groupId: string): Promise<string> => {
+  const cursor = (await callApi(`/v1/groups/${encodeURIComponent(groupId)}/online-members`)).body.nextCursor;
+  expect(typeof cursor).toBe('string');
+  return cursor;
+};
+
+/** A real cursor edited: characters changed, added or cut, and its JSON rewritten. */
+const cursorEdits = (cursor: string): string[] => {
+  const fields = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+  const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const flips = [0, 1, Math.floor(cursor.length / 2), cursor.length - 2, cursor.length - 1].map(
+    (at) => `${cursor.slice(0, at)}${cursor[at] === 'A' ? 'B' : 'A'}${cursor.slice(at + 1)}`,
+  );
+  return [
+    ...flips,
+    `${cursor}A`,
+    `${cursor}==`,
+    cursor.slice(0, -1),
+    cursor.slice(1),
+    `${cursor},${cursor}`,
+    encode({ ...fields, timestamp: (fields.timestamp as number) + 1 }),
+    encode({ ...fields, timestamp: 0 }),
+    encode({ ...fields, timestamp: -1 }),
+    encode({ ...fields, timestamp: 1.5 }),
+    encode({ ...fields, groupId: OTHER_LIVE }),
+    encode({ ...fields, extra: true }),
+    encode(Object.fromEntries(Object.entries(fields).reverse())),
+    encode({ groupId: fields.groupId, timestamp: fields.timestamp }),
+  ].filter((edited) => edited !== cursor);
+};
+
 beforeAll(async () => {
-  await emulator.putGroup(LIVE, { type: 'AVChatRoom', onlineCount: 3 });
+  await emulator.putGroup(LIVE, { type: 'AVChatRoom', onlineCount: 300, memberCount: 300 });
+  await emulator.putGroup(OTHER_LIVE, { type: 'AVChatRoom', onlineCount: 300, memberCount: 300 });
+  liveCursor = await firstCursorOf(LIVE);
+  otherGroupCursor = await firstCursorOf(OTHER_LIVE);
 });
 
 // Generated room IDs can be valid and tracked by a generated PUT: leave the registry as it was.
@@ -219,6 +259,23 @@ describe('hostile input, property-based', () => {
         }),
       )
       .map((value) => JSON.stringify(value));
+    // The reads take no query (admins) or only `cursor` (online members).
+    const invalidReadQuery = fc
+      .tuple(
+        hostileStrings.filter((name) => name !== '' && name !== 'cursor'),
+        hostileStrings,
+      )
+      .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`);
+    // Anything but a cursor this API made for the group: hostile text, edits of a real one, another group's.
+    const invalidCursor = fc
+      .oneof(
+        hostileStrings,
+        fc.constantFrom(...cursorEdits(liveCursor)),
+        fc.constant(otherGroupCursor),
+        fc.jsonValue().map((value) => Buffer.from(JSON.stringify(value)).toString('base64url')),
+        fc.record({ groupId: fc.constant(LIVE), timestamp: fc.integer({ min: 1 }) }).map((value) => Buffer.from(JSON.stringify(value)).toString('base64url')),
+      )
+      .map((cursor) => `cursor=${encodeURIComponent(cursor)}`);
     const invalidRoomId = fc.oneof(
       fc.string({ minLength: 129, maxLength: 140 }).map(encodeURIComponent),
       fc
@@ -234,6 +291,20 @@ describe('hostile input, property-based', () => {
           invalidGroupId.map((id) => ({ path: `/v1/groups/${id}/online-count`, init: {} })),
           fc.tuple(invalidGroupId, invalidMemberQuery).map(([id, search]) => ({ path: `/v1/groups/${id}/members?${search}`, init: {} })),
           invalidMemberQuery.map((search) => ({ path: `/v1/groups/${encodeURIComponent(LIVE)}/members?${search}`, init: {} })),
+          invalidGroupId.map((id) => ({ path: `/v1/groups/${id}/admins`, init: {} })),
+          invalidReadQuery.map((search) => ({ path: `/v1/groups/${encodeURIComponent(LIVE)}/admins?${search}`, init: {} })),
+          fc
+            .tuple(invalidGroupId, fc.oneof(invalidCursor, fc.constant('')))
+            .map(([id, search]) => ({ path: `/v1/groups/${id}/online-members?${search}`, init: {} })),
+          fc
+            .oneof(
+              invalidCursor,
+              invalidReadQuery.filter((search) => !search.startsWith('cursor=')),
+            )
+            .map((search) => ({
+              path: `/v1/groups/${encodeURIComponent(LIVE)}/online-members?${search}`,
+              init: {},
+            })),
           invalidAdminBody.map((text) => ({
             path: `/v1/groups/${encodeURIComponent(LIVE)}/admins`,
             init: { method: 'POST', headers: { 'content-type': 'application/json' }, body: text },

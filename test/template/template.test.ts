@@ -56,7 +56,7 @@ describe('packaged CloudFormation template', () => {
   });
 
   test('every function runs on nodejs22.x', () => {
-    expect(functions().length).toBe(15);
+    expect(functions().length).toBe(17);
     for (const [, fn] of functions()) expect(fn.Properties.Runtime).toBe('nodejs22.x');
   });
 
@@ -106,6 +106,13 @@ describe('packaged CloudFormation template', () => {
     }
     const roleByFunction = Object.fromEntries(functions().map(([name, fn]) => [name, roleOf(fn)]));
     expect(roleByFunction).toMatchObject({
+      GroupOnlineCountLambdaFunction: 'TencentApiRole',
+      GroupMembersLambdaFunction: 'TencentApiRole',
+      GroupAdminsLambdaFunction: 'TencentApiRole',
+      GroupAdminListLambdaFunction: 'TencentApiRole',
+      GroupOnlineMembersLambdaFunction: 'TencentApiRole',
+      RoomOnlineUsersLambdaFunction: 'VolcApiRole',
+      NotFoundLambdaFunction: 'FallbackRole',
       SnapshotLambdaFunction: 'SnapshotRole',
       GroupOnlineCountHistoryLambdaFunction: 'HistoryReadRole',
       RoomOnlineUsersHistoryLambdaFunction: 'HistoryReadRole',
@@ -197,7 +204,7 @@ describe('packaged CloudFormation template', () => {
     const zips = functions()
       .map(([name]) => name.replace(/LambdaFunction$/, ''))
       .map((name) => `${name[0]?.toLowerCase()}${name.slice(1)}`);
-    expect(zips).toHaveLength(15);
+    expect(zips).toHaveLength(17);
     for (const zip of zips) {
       const text = execFileSync('unzip', ['-p', path.join(service.dir, `${zip}.zip`)], { maxBuffer: 64 * 1024 * 1024 }).toString('utf8');
       expect(text.length).toBeGreaterThan(1000);

@@ -89,7 +89,8 @@ describe('paths and routes', () => {
   });
 
   test('allowedMethods tells a known path from an unknown one', () => {
-    expect(allowedMethods('/v1/groups/x/admins')).toEqual(['POST']);
+    expect(allowedMethods('/v1/groups/x/admins')).toEqual(['GET', 'POST']);
+    expect(allowedMethods('/v1/groups/x/online-members')).toEqual(['GET']);
     expect(allowedMethods('/v1/groups/x/online-count')).toEqual(['GET']);
     expect(allowedMethods('/v1/groups/x')).toEqual([]);
   });
