@@ -62,8 +62,10 @@ describe('audience sync: Tencent live groups', () => {
       { type: 'livegate.online-count', groupId, onlineCount: 8, at: iso(second.windowStart + 2000) },
     ]);
     // The payload is compact JSON, in the documented key order.
-    const firstData = ((messages[0]?.body.MsgBody as Array<{ MsgContent: { Data: string } }>)[0] as { MsgContent: { Data: string } }).MsgContent.Data;
-    expect(firstData).toBe(`{"type":"livegate.online-count","groupId":"${groupId}","onlineCount":5,"at":"${iso(first.windowStart)}"}`);
+    const [firstMessage] = messages as Array<{ body: { MsgBody: Array<{ MsgContent: { Data: string } }> } }>;
+    expect(firstMessage?.body.MsgBody[0]?.MsgContent.Data).toBe(
+      `{"type":"livegate.online-count","groupId":"${groupId}","onlineCount":5,"at":"${iso(first.windowStart)}"}`,
+    );
     expect(messages[0]?.body).toMatchObject({
       GroupId: groupId,
       MsgPriority: 'Lowest',
