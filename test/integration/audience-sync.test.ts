@@ -62,7 +62,7 @@ describe('audience sync: Tencent live groups', () => {
       { type: 'livegate.online-count', groupId, onlineCount: 8, at: iso(second.windowStart + 2000) },
     ]);
     // The payload is compact JSON, in the documented key order.
-    const [firstMessage] = messages as Array<{ body: { MsgBody: Array<{ MsgContent: { Data: string } }> } }>;
+    const [firstMessage] = messages as unknown as Array<{ body: { MsgBody: Array<{ MsgContent: { Data: string } }> } }>;
     expect(firstMessage?.body.MsgBody[0]?.MsgContent.Data).toBe(
       `{"type":"livegate.online-count","groupId":"${groupId}","onlineCount":5,"at":"${iso(first.windowStart)}"}`,
     );
