@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { sleep } from '#lib/sleep.ts';
 import type { EmulatorCredentials } from './credentials.ts';
 
 // The providers' callbacks, played by the emulator when its control API changes a group or a
@@ -63,8 +64,6 @@ export const tencentCallbackSign = (token: string, requestTime: string): string 
 export const volcCallbackSignature = (fields: readonly string[], secret: string): string => sha256Hex([...fields, secret].sort().join(''));
 
 const nonce = (): string => [...randomBytes(4)].map((byte) => NONCE_ALPHABET[byte % NONCE_ALPHABET.length]).join('');
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Environment variables of the callback targets, for `npm run emulator` and `npm start`. */
 export const callbackTargetsFromEnv = (env: Record<string, string | undefined> = process.env): CallbackTargets => ({

@@ -1,9 +1,7 @@
 import type { ServerResponse } from 'node:http';
+import { sleep } from '#lib/sleep.ts';
 import { send } from './http.ts';
 import type { Target, Traffic } from './traffic.ts';
-
-// Unref'd: an injected delay must not keep a finished process alive.
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 /**
  * Applies the injected fault that fires for this call, if any: waits, then answers for it if it
@@ -19,7 +17,8 @@ export const applyFault = async (
 ): Promise<boolean> => {
   const fault = traffic.takeFault(target, api);
   if (!fault) return false;
-  if (fault.latencyMs) await sleep(fault.latencyMs);
+  // Unref'd: an injected delay must not keep a finished process alive.
+  if (fault.latencyMs) await sleep(fault.latencyMs, { unref: true });
   // The caller gave up during the delay: nothing is left to answer.
   if (res.destroyed) return true;
   if (fault.httpStatus) {

@@ -3,6 +3,7 @@ import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { CallbackTargets } from '#emulator/callbacks.ts';
 import { type RunningEmulator, startEmulator } from '#emulator/server.ts';
+import { sleep } from '#lib/sleep.ts';
 import { LOCAL_SECRET_NAMES } from '#support/demo-credentials.ts';
 import { localAwsEnvironment } from '#support/local-aws.ts';
 import { ensureTable, type RunningDynamo, startDynamo } from './dynamodb.ts';
@@ -53,7 +54,7 @@ const waitForApi = async (apiUrl: string, child: ChildProcess, timeoutMs: number
     } catch {
       // not listening yet
     }
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await sleep(250);
   }
   throw new Error(`the local API did not answer at ${apiUrl} within ${timeoutMs / 1000} s`);
 };

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { sleep } from '#lib/sleep.ts';
 import { DEMO_CREDENTIALS } from '#support/demo-credentials.ts';
-import { type ApiAnswer, callApi, emulator, expectContractError } from '#test/support/http.ts';
+import { type ApiAnswer, callApi, emulator, expectContractError, pastRefreshCooldown } from '#test/support/http.ts';
 
 // The provider callbacks through real HTTP, signed here the way the providers sign them. The
 // signatures are computed in this file from ../shared/API.md, never by the code under test.
@@ -76,7 +77,7 @@ describe('POST /v1/callbacks/tencent', () => {
     const groupId = '@TGS#aCBJOIN';
     await tencentCallback(created(groupId));
     const before = await trackedGroup(groupId);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
     const joined = await tencentCallback({
       command: 'Group.CallbackAfterNewMemberJoin',
       body: {
@@ -138,6 +139,23 @@ describe('POST /v1/callbacks/tencent', () => {
     await refused(call, groupId, query);
   });
 
+  test('a rotated callback token is picked up without a redeploy: the new token works at once, the old one no longer does', async () => {
+    try {
+      await emulator.rotate({ tencent: { callbackToken: 'rotated-tencent-callback-token' } });
+      await pastRefreshCooldown();
+      const requestTime = Math.floor(Date.now() / 1000);
+      const rotated = await tencentCallback({ ...created('@TGS#aCBROTATED'), requestTime, sign: sha256(`rotated-tencent-callback-token${requestTime}`) });
+      expect(rotated.body).toEqual(TENCENT_OK);
+      expect(await trackedGroup('@TGS#aCBROTATED')).toMatchObject({ sources: ['callback'] });
+      await pastRefreshCooldown();
+      expectContractError(await tencentCallback(created('@TGS#aCBOLDTOKEN')), 401, 'UNAUTHENTICATED');
+      expect(await trackedGroup('@TGS#aCBOLDTOKEN')).toBeUndefined();
+    } finally {
+      await emulator.restoreDefaultCredentials();
+      await tencentCallback({ command: 'Group.CallbackAfterGroupDestroyed', body: { GroupId: '@TGS#aCBROTATED', Type: 'AVChatRoom' } });
+    }
+  });
+
   test('an authenticated body that is not a group event is 400; one over 64 KiB is 413', async () => {
     expectContractError(await tencentCallback({ command: 'Group.CallbackAfterCreateGroup', body: { Type: 'AVChatRoom' } }), 400, 'INVALID_ARGUMENT');
     expectContractError(
@@ -186,6 +204,21 @@ describe('POST /v1/callbacks/volcengine', () => {
     const again = await volcCallback(create);
     expect({ status: again.status, body: again.body }).toEqual({ status: 200, body: { ok: true } });
     expect(await trackedRoom('cb-room-1')).toBeUndefined();
+  });
+
+  test('a rotated callback secret is picked up without a redeploy', async () => {
+    try {
+      await emulator.rotate({ volc: { callbackSecret: 'rotated-volc-callback-secret' } });
+      await pastRefreshCooldown();
+      const answer = await volcCallback(volcBody({ eventType: 'RoomCreate', roomId: 'cb-room-rotated', secret: 'rotated-volc-callback-secret' }));
+      expect({ status: answer.status, body: answer.body }).toEqual({ status: 200, body: { ok: true } });
+      expect(await trackedRoom('cb-room-rotated')).toMatchObject({ sources: ['callback'] });
+      await pastRefreshCooldown();
+      expectContractError(await volcCallback(volcBody({ eventType: 'RoomCreate', roomId: 'cb-room-old-secret' })), 401, 'UNAUTHENTICATED');
+    } finally {
+      await emulator.restoreDefaultCredentials();
+      await volcCallback(volcBody({ eventType: 'RoomDestroy', roomId: 'cb-room-rotated' }));
+    }
   });
 
   test('a user joining a room tracks it too', async () => {

@@ -1,3 +1,4 @@
+import { sleep } from '#lib/sleep.ts';
 import { DEMO_CREDENTIALS } from '#support/demo-credentials.ts';
 import { atNextWindow } from '#support/snapshot-window.ts';
 import { apiUrl, callApi, emulator, groupPath } from '#test/support/http.ts';
@@ -58,7 +59,7 @@ describe("tracking from the providers' callbacks", () => {
     await emulator.putGroup(groupId, { type: 'AVChatRoom', onlineCount: 2 });
     const first = await trackedGroup(groupId);
     expect(first).toMatchObject({ sources: ['callback'] });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
     const joined = await emulator.joinGroup(groupId, 'late_viewer');
     expect(joined.callbacks).toEqual([expect.objectContaining({ command: 'Group.CallbackAfterNewMemberJoin', delivered: true })]);
     expect(Date.parse((await trackedGroup(groupId)).expiresAt)).toBeGreaterThan(Date.parse(first.expiresAt));

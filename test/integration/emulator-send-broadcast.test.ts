@@ -1,4 +1,5 @@
 import { type RunningEmulator, startEmulator } from '#emulator/server.ts';
+import { sleep } from '#lib/sleep.ts';
 import { DEMO_CREDENTIALS } from '#support/demo-credentials.ts';
 import { type EmulatorClient, emulatorClient } from '#support/emulator-client.ts';
 import { sendBroadcast, type VolcAnswer, volcCall, volcErrorOf } from '#test/support/upstream-calls.ts';
@@ -15,7 +16,7 @@ const broadcast = (extra: Record<string, unknown> = {}) => ({ AppId: APP, RoomId
 const roomUsers = (options: Parameters<typeof volcCall>[3] = {}) =>
   volcCall(emulator.url, 'GetRoomOnlineUsers', '2023-08-01', { ...options, query: { AppId: APP, RoomId: 'room1' } });
 const errorOf = (answer: VolcAnswer) => ({ status: answer.status, code: volcErrorOf(answer)?.Code, codeN: volcErrorOf(answer)?.CodeN });
-const aSecond = () => new Promise((resolve) => setTimeout(resolve, 1100));
+const aSecond = () => sleep(1100);
 
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0, callbacks: {} });

@@ -1,4 +1,5 @@
 import { type RunningEmulator, startEmulator } from '#emulator/server.ts';
+import { sleep } from '#lib/sleep.ts';
 import { type EmulatorClient, emulatorClient } from '#support/emulator-client.ts';
 import { TENCENT_PATH, tencentCall } from '#test/support/upstream-calls.ts';
 
@@ -222,7 +223,7 @@ describe('frequency limit, faults and stats by API name', () => {
   });
 
   test('past the per-API limit in one second: 60007, counted under the API name; other APIs keep their own budget', async () => {
-    await new Promise((resolve) => setTimeout(resolve, 1100)); // a second with no call behind it
+    await sleep(1100); // a second with no call behind it
     await control.setLimits({ tencentPerSecond: 3 });
     const codes: number[] = [];
     for (let i = 0; i < 5; i += 1) codes.push((await call(TENCENT_PATH.getAdminList, { GroupId: LIVE })).ErrorCode);

@@ -3,6 +3,7 @@ import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb
 import { Deadline } from '#lib/deadline.ts';
 import { toApiError } from '#lib/http/to-api-error.ts';
 import { SecretCache, secretsManagerSource } from '#lib/secrets.ts';
+import { sleep } from '#lib/sleep.ts';
 import { runSnapshot } from '#lib/snapshots/run.ts';
 import { DynamoSnapshotStore } from '#lib/snapshots/store-dynamodb.ts';
 import { type Target, targetKey } from '#lib/snapshots/targets.ts';
@@ -81,7 +82,7 @@ describe('snapshot run under faults', () => {
   test('a secret rotated mid-run: one recovery, no tick lost', async () => {
     const providers = snapshotProviders(100, 20);
     const windowStart = await atNextWindow(3);
-    const rotation = new Promise((resolve) => setTimeout(resolve, 1300)).then(() => emulator.rotate({ tencent: { secretKey: 'rotated-mid-run' } }));
+    const rotation = sleep(1300).then(() => emulator.rotate({ tencent: { secretKey: 'rotated-mid-run' } }));
     const summary = await runSnapshot(await runDependencies(providers, { store: localStore(), settings: { discovery: false, groups: [target] } }), {
       index: 0,
       count: 1,
@@ -172,7 +173,7 @@ describe('endpoints under faults', () => {
     expect(await onlineCount()).toBe(11);
     expect((await callsOf('GetSecretValue')) - secretReads).toBe(1);
 
-    await new Promise((resolve) => setTimeout(resolve, 400)); // past the TTL
+    await sleep(400); // past the TTL
     await emulator.addFault({ target: 'secrets', api: 'GetSecretValue', httpStatus: 500 });
     expect(await onlineCount()).toBe(11);
     expect((await callsOf('GetSecretValue')) - secretReads).toBe(3); // the failed read, tried twice by the SDK
@@ -181,7 +182,7 @@ describe('endpoints under faults', () => {
     expect((await callsOf('GetSecretValue')) - secretReads).toBe(3);
 
     await emulator.clearFaults();
-    await new Promise((resolve) => setTimeout(resolve, 1600)); // past the backoff
+    await sleep(1600); // past the backoff
     expect(await onlineCount()).toBe(11);
     expect((await callsOf('GetSecretValue')) - secretReads).toBe(4);
   });

@@ -1,4 +1,5 @@
 import { Deadline } from '#lib/deadline.ts';
+import { sleep } from '#lib/sleep.ts';
 import { discoverLiveGroups } from '#lib/snapshots/discovery.ts';
 import { runSnapshot, type SnapshotDependencies } from '#lib/snapshots/run.ts';
 import type { SnapshotRecord } from '#lib/snapshots/store.ts';
@@ -63,7 +64,7 @@ describe('snapshot run', () => {
     let runs = 0;
     const run = () => runSnapshot(dependencies[runs++] as SnapshotDependencies, { index: 0, count: 1 });
     const lateRetry = async () => {
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await sleep(1500);
       return run();
     };
     const [first, , late] = await Promise.all([run(), run(), lateRetry()]);

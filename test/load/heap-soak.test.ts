@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { sleep } from '#lib/sleep.ts';
 import { DEMO_CREDENTIALS } from '#support/demo-credentials.ts';
 import { functionEnvironment } from '#support/local-aws.ts';
 import { emulator, emulatorUrl } from '#test/support/http.ts';
@@ -42,7 +43,7 @@ test('every read handler, 12,000 calls in one process: the live heap stays level
     await emulator.setLimits(documentedLimits);
     // The emulator's windows still hold the soak's last second (well over 40 GetRoomOnlineUsers):
     // let it pass, or the next test file's first calls are throttled under the documented limits.
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await sleep(1100);
   }
   const result = JSON.parse(output.trim().split('\n').pop() as string) as { heapAfterRound: number[]; failures: string[]; calls: number };
   expect(result.failures).toEqual([]);

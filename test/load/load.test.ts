@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { sleep } from '#lib/sleep.ts';
 import { DEMO_CREDENTIALS } from '#support/demo-credentials.ts';
 import { callApi, emulator, groupPath } from '#test/support/http.ts';
 
@@ -31,7 +32,7 @@ const probeHeaps = async (): Promise<HeapReport> => {
   process.kill(Number(process.env.LIVEGATE_OFFLINE_PID), 'SIGUSR2');
   const giveUpAt = Date.now() + 10_000;
   while (Date.now() < giveUpAt) {
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sleep(200);
     const report = read();
     if (report && report.round > previousRound) return report;
   }
@@ -85,7 +86,7 @@ test('50 clients for 20 s: zero errors, flat memory, upstream limits kept', asyn
           const answer = await callApi(path);
           completed += 1;
           if (answer.status !== 200) failures.push(`${answer.status} ${path} ${answer.text.slice(0, 200)}`);
-          await new Promise((resolve) => setTimeout(resolve, Math.max(0, PER_CLIENT_INTERVAL_MS - (Date.now() - started))));
+          await sleep(PER_CLIENT_INTERVAL_MS - (Date.now() - started));
         }
       }),
     );

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sleep } from '#lib/sleep.ts';
 
 // An HTTP relay in front of a real server (dynalite) that can fail or delay the next requests,
 // for the outages the real server cannot produce by itself.
@@ -45,7 +46,7 @@ export const startFaultProxy = async (targetUrl: string): Promise<FaultProxy> =>
         res.end(JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, message: 'injected by the test fault proxy' }));
         return;
       }
-      if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs).unref());
+      if (delayMs > 0) await sleep(delayMs, { unref: true });
       try {
         const headers = Object.fromEntries(
           Object.entries(req.headers)

@@ -1,4 +1,5 @@
 import { appendFileSync } from 'node:fs';
+import { sleep } from '#lib/sleep.ts';
 import { DEMO_CREDENTIALS } from '#support/demo-credentials.ts';
 import { emulatorClient } from '#support/emulator-client.ts';
 
@@ -43,7 +44,7 @@ export const postJson = (pathAndQuery: string, body: unknown, headers: Record<st
 export const groupPath = (groupId: string, suffix: string): string => `/v1/groups/${encodeURIComponent(groupId)}/${suffix}`;
 
 /** A forced secret re-read within a second of the last read reuses it (see SecretCache). */
-export const pastRefreshCooldown = () => new Promise((resolve) => setTimeout(resolve, 1100));
+export const pastRefreshCooldown = () => sleep(1100);
 
 const client = emulatorClient(emulatorUrl);
 

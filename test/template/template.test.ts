@@ -13,11 +13,7 @@ beforeAll(() => {
   jwtAndShards = packageService({ params: ['authMode=jwt', 'jwtIssuerUrl=https://auth.example.com/', 'jwtAudience=livegate-api', 'snapshotShards=3'] });
 });
 
-// The demo callback token and secret, once the emulator's credentials carry them.
-const demoCallbackSecrets = (): string[] => {
-  const credentials = DEMO_CREDENTIALS as unknown as { tencent: { callbackToken?: string }; volc: { callbackSecret?: string } };
-  return [credentials.tencent.callbackToken, credentials.volc.callbackSecret].filter((value): value is string => typeof value === 'string');
-};
+const demoCallbackSecrets = (): string[] => [DEMO_CREDENTIALS.tencent.callbackToken, DEMO_CREDENTIALS.volc.callbackSecret];
 
 const functions = () => resourcesOfType(service, 'AWS::Lambda::Function');
 const roleOf = (fn: { Properties: any }): string => fn.Properties.Role['Fn::GetAtt'][0];
