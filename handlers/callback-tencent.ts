@@ -3,7 +3,7 @@ import { authenticateWith, unauthenticated } from '#lib/callbacks/authenticate.t
 import { RecentRenewals } from '#lib/callbacks/effects.ts';
 import { receiveOnce } from '#lib/callbacks/receive.ts';
 import { checkTencentCallback, TENCENT_WINDOW_MS, tencentCallbackEffect } from '#lib/callbacks/tencent.ts';
-import { composeTencentCallbacks } from '#lib/compose/functions.ts';
+import { composeTencentCallbacks } from '#lib/compose/callback-functions.ts';
 import { httpFunction } from '#lib/http/handler.ts';
 import { readJsonBody } from '#lib/http/json-body.ts';
 import { Issues } from '#lib/http/validate.ts';

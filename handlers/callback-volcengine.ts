@@ -3,7 +3,7 @@ import { authenticateWith } from '#lib/callbacks/authenticate.ts';
 import { RecentRenewals } from '#lib/callbacks/effects.ts';
 import { receiveOnce } from '#lib/callbacks/receive.ts';
 import { checkVolcCallback, readVolcEvent, VOLC_EVENT_MEMORY_SECONDS, volcCallbackEffect } from '#lib/callbacks/volcengine.ts';
-import { composeVolcCallbacks } from '#lib/compose/functions.ts';
+import { composeVolcCallbacks } from '#lib/compose/callback-functions.ts';
 import { httpFunction } from '#lib/http/handler.ts';
 import { readJsonBody } from '#lib/http/json-body.ts';
 import { Issues } from '#lib/http/validate.ts';

@@ -1,4 +1,4 @@
-import { composeTencentApi } from '#lib/compose/functions.ts';
+import { composeTencentApi } from '#lib/compose/upstream-functions.ts';
 import { fetchAdminList } from '#lib/groups/admin-list.ts';
 import { httpFunction } from '#lib/http/handler.ts';
 import { rawPathParam } from '#lib/http/path.ts';

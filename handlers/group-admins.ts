@@ -1,4 +1,4 @@
-import { composeTencentApi } from '#lib/compose/functions.ts';
+import { composeTencentApi } from '#lib/compose/upstream-functions.ts';
 import { type AdminAction, changeAdmins, MAX_ADMINS } from '#lib/groups/admins.ts';
 import { httpFunction } from '#lib/http/handler.ts';
 import { readJsonBody } from '#lib/http/json-body.ts';

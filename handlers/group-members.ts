@@ -1,4 +1,4 @@
-import { composeTencentApi } from '#lib/compose/functions.ts';
+import { composeTencentApi } from '#lib/compose/upstream-functions.ts';
 import { fetchMembers, MAX_MEMBER_LIMIT, MEMBER_FIELDS, MEMBER_ROLES } from '#lib/groups/members.ts';
 import { httpFunction } from '#lib/http/handler.ts';
 import { rawPathParam } from '#lib/http/path.ts';

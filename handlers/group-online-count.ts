@@ -1,4 +1,4 @@
-import { composeTencentApi } from '#lib/compose/functions.ts';
+import { composeTencentApi } from '#lib/compose/upstream-functions.ts';
 import { fetchOnlineCount } from '#lib/groups/online-count.ts';
 import { httpFunction } from '#lib/http/handler.ts';
 import { rawPathParam } from '#lib/http/path.ts';

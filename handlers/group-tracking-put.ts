@@ -1,4 +1,4 @@
-import { composeGroupTracking } from '#lib/compose/functions.ts';
+import { composeGroupTracking } from '#lib/compose/table-functions.ts';
 import { httpFunction } from '#lib/http/handler.ts';
 import { rawPathParam } from '#lib/http/path.ts';
 import { readTrackingBody } from '#lib/http/tracking-body.ts';

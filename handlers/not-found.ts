@@ -1,4 +1,4 @@
-import { composePlainHttp } from '#lib/compose/functions.ts';
+import { composePlainHttp } from '#lib/compose/runtime.ts';
 import { ApiError } from '#lib/http/api-error.ts';
 import { httpFunction } from '#lib/http/handler.ts';
 import { allowedMethods } from '#lib/http/routes.ts';

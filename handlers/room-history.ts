@@ -1,4 +1,4 @@
-import { composeHistory } from '#lib/compose/functions.ts';
+import { composeHistory } from '#lib/compose/table-functions.ts';
 import { httpFunction } from '#lib/http/handler.ts';
 import { HISTORY_QUERY, readHistoryQuery } from '#lib/http/history-query.ts';
 import { rawPathParam } from '#lib/http/path.ts';

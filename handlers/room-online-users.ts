@@ -1,4 +1,4 @@
-import { composeVolcApi } from '#lib/compose/functions.ts';
+import { composeVolcApi } from '#lib/compose/upstream-functions.ts';
 import { httpFunction } from '#lib/http/handler.ts';
 import { rawPathParam } from '#lib/http/path.ts';
 import { appIdOrDefault, Issues, knownQuery, roomId } from '#lib/http/validate.ts';

@@ -1,4 +1,4 @@
-import { composeTrackingWrite } from '#lib/compose/functions.ts';
+import { composeTrackingWrite } from '#lib/compose/table-functions.ts';
 import { httpFunction } from '#lib/http/handler.ts';
 import { rawPathParam } from '#lib/http/path.ts';
 import { appIdOrDefault, Issues, knownQuery, roomId } from '#lib/http/validate.ts';

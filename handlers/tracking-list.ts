@@ -1,4 +1,4 @@
-import { composeTrackingList } from '#lib/compose/functions.ts';
+import { composeTrackingList } from '#lib/compose/table-functions.ts';
 import { httpFunction } from '#lib/http/handler.ts';
 import { Issues, integerInRange, knownQuery } from '#lib/http/validate.ts';
 import { decodeListCursor, encodeListCursor, type ListCursor, listTracked, trackingListAnswer } from '#lib/tracking/list.ts';

@@ -48,7 +48,7 @@ export interface RunSummary {
   gapsWritten: number;
   gapsByReason: Record<string, number>;
   upstreamCalls: { tencent: number; volc: number };
-  registry: { reads: number; writes: number; failedWrites: number; droppedGone: { groups: number; rooms: number } };
+  registry: { reads: number; writes: number; failedWrites: number; deferredWrites: number; droppedGone: { groups: number; rooms: number } };
   pushes: { tencent: PushSummary; volc: PushSummary };
   durationMs: number;
 }
@@ -197,7 +197,13 @@ export const runSnapshot = async (deps: SnapshotDependencies, shard: Shard): Pro
       tencent: (providers.tencent?.client.upstreamCalls ?? 0) - callsBefore.tencent,
       volc: (providers.volc?.client.upstreamCalls ?? 0) - callsBefore.volc,
     },
-    registry: { reads: targets.registryReads, writes: synced.writes + drops.length - failedDrops, failedWrites: synced.failed + failedDrops, droppedGone },
+    registry: {
+      reads: targets.registryReads,
+      writes: synced.writes + drops.length - failedDrops,
+      failedWrites: synced.failed + failedDrops,
+      deferredWrites: synced.deferred,
+      droppedGone,
+    },
     pushes: { tencent: tencentSync.summary, volc: volcSync.summary },
     durationMs: clock() - startedAt,
   };

@@ -1,0 +1,24 @@
+import type { Env } from '#lib/config/env.ts';
+import { type RuntimeConfig, readRuntimeConfig } from '#lib/config/runtime.ts';
+import { log, setLogLevel } from '#lib/log.ts';
+
+// What every composition root does first. The roots are split by what their functions reach
+// (upstreams, tables, callbacks), so a bundle imports no client it never uses: esbuild cannot drop
+// an SDK client that a shared module merely imports.
+
+export const runtimeOf = (env: Env): RuntimeConfig => {
+  const runtime = readRuntimeConfig(env);
+  setLogLevel(runtime.logLevel);
+  return runtime;
+};
+
+/**
+ * Starts reading the secret during Lambda's init phase, which runs before the first request
+ * is timed; a failure here is only logged, and the first request reads again.
+ */
+export const prefetch = (warm: () => Promise<unknown>): void => {
+  warm().catch((error: unknown) => log.warn('prefetch failed; the first request will retry', { error }));
+};
+
+/** A function that reaches nothing: the catch-all. */
+export const composePlainHttp = (env: Env): { runtime: RuntimeConfig } => ({ runtime: runtimeOf(env) });
