@@ -63,12 +63,14 @@ export interface HistoryFunction {
   runtime: RuntimeConfig;
   store: SnapshotStore;
   defaultRtcAppId: string | undefined;
+  /** the longest range a stepped history may ask for */
+  rollupRetentionDays: number;
 }
 
 export const composeHistory = (env: Env): HistoryFunction => {
   const runtime = runtimeOf(env);
   const storage = readStorageConfig(env);
-  return { runtime, store: new DynamoSnapshotStore(storage), defaultRtcAppId: readDefaultRtcAppId(env) };
+  return { runtime, store: new DynamoSnapshotStore(storage), defaultRtcAppId: readDefaultRtcAppId(env), rollupRetentionDays: storage.rollupRetentionDays };
 };
 
 export const composePlainHttp = (env: Env): { runtime: RuntimeConfig } => ({ runtime: runtimeOf(env) });
