@@ -1,4 +1,4 @@
-import { type Aggregate, aggregateRecords, combine, combineAll, emptyAggregate, isEmpty, sameAggregate } from './aggregate.ts';
+import { type Aggregate, aggregateRecords, combine, combineAll, emptyAggregate } from './aggregate.ts';
 import type { ReadOptions, Rollup, SnapshotRecord, SnapshotStore } from './store.ts';
 
 // Rollups: per target, the aggregate of every minute, hour and day that holds a tick, kept in the
@@ -10,10 +10,10 @@ import type { ReadOptions, Rollup, SnapshotRecord, SnapshotStore } from './store
 //
 // Writers can race: run A reads a minute, run B writes a tick into it and writes the minute, then
 // A's older figure lands last. So a writer reads the bucket's inputs again after each write, and
-// writes again until the inputs it read before and after its write agree. The last write of any
-// bucket is then followed by a read that agrees with it, made after every write to the bucket's
-// inputs: whoever wrote an input last recomputes the bucket after it (see rollup-writer.ts), and
-// ends only on a read taken after its own last write. Reads are strongly consistent.
+// writes again until the inputs it read before and after its write agree (rollup-writer.ts). The
+// last write of any bucket is then followed by a read that agrees with it, made after every write
+// to the bucket's inputs: whoever wrote an input last recomputes the bucket after it, and ends only
+// on a read taken after its own last write. Reads are strongly consistent.
 
 export const ROLLUP_LEVELS = ['minute', 'hour', 'day'] as const;
 export type RollupLevel = (typeof ROLLUP_LEVELS)[number];
@@ -23,12 +23,10 @@ export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
 export const LEVEL_MS: Readonly<Record<RollupLevel, number>> = { minute: MINUTE_MS, hour: HOUR_MS, day: DAY_MS };
 const PARTITION_PREFIX: Readonly<Record<RollupLevel, string>> = { minute: 'M', hour: 'H', day: 'D' };
-const PARENT: Readonly<Record<RollupLevel, RollupLevel | undefined>> = { minute: 'hour', hour: 'day', day: undefined };
 const CHILD: Readonly<Record<RollupLevel, RollupLevel | undefined>> = { minute: undefined, hour: 'minute', day: 'hour' };
 
 /** The partition key of a target's rollups of one level (ticks are under the bare target key). */
 export const rollupPartition = (level: RollupLevel, key: string): string => `${PARTITION_PREFIX[level]}#${key}`;
-export const parentLevel = (level: RollupLevel): RollupLevel | undefined => PARENT[level];
 
 export const floorTo = (ms: number, unit: number): number => Math.floor(ms / unit) * unit;
 export const ceilTo = (ms: number, unit: number): number => Math.ceil(ms / unit) * unit;
@@ -77,33 +75,6 @@ export const inputsOf = async (store: SnapshotStore, level: RollupLevel, key: st
   const child = CHILD[level];
   if (child === undefined) return aggregateRecords(await readAllRecords(store, key, bucket, last, options));
   return combineRollups(await readAllRollups(store, child, key, bucket, last, options));
-};
-
-export class RollupUnsettled extends Error {
-  constructor(level: RollupLevel, key: string, bucket: number) {
-    super(`the ${level} rollup of ${key} at ${new Date(bucket).toISOString()} kept changing while it was written`);
-    this.name = 'RollupUnsettled';
-  }
-}
-
-/** Rewrites-in-a-row before a bucket whose inputs never stop changing is given up on (and reported). */
-const MAX_WRITES = 8;
-
-/**
- * Writes one bucket's rollup from its inputs, then reads them again, until a read after the
- * write agrees with what was written. Answers how many rollup items it wrote.
- */
-export const recomputeRollup = async (store: SnapshotStore, level: RollupLevel, key: string, bucket: number, giveUpAt: number): Promise<number> => {
-  let aggregate = await inputsOf(store, level, key, bucket, { consistent: true });
-  for (let writes = 0; writes < MAX_WRITES; writes += 1) {
-    // Nothing is stored under it (ticks are never deleted while their minute can change): nothing to write.
-    if (isEmpty(aggregate)) return writes;
-    await store.putRollups([{ level, key, at: bucket, ...aggregate }], giveUpAt);
-    const again = await inputsOf(store, level, key, bucket, { consistent: true });
-    if (sameAggregate(again, aggregate)) return writes + 1;
-    aggregate = again;
-  }
-  throw new RollupUnsettled(level, key, bucket);
 };
 
 /**
