@@ -337,7 +337,7 @@ try {
       '',
       `The snapshot run with and without rollups: 2,000 groups, ${scale === 1 ? 'full size' : `scaled by ${scale} (a ${minute} s "minute", ${interval} s interval, ceiling ${200 * scale}/s)`}. ` +
         'Writes counted on the snapshot table: items written and write units (one per item up to 1 KB; the largest item written was ' +
-        `${Math.max(withRollups.table.largestItemBytes, withoutRollups.table.largestItemBytes)} bytes). Rollup items are per target and minute, so their share does not depend on the scale.`,
+        `${Math.max(withRollups.table.largestItemBytes, withoutRollups.table.largestItemBytes)} bytes). A run writes three rollup items (minute, hour, day) per target it sampled whatever its length, so with six ticks a window the share is the same as at full size.`,
       '',
       table(
         [
