@@ -164,4 +164,29 @@ describe('rollups', () => {
     expect((await allLevels(store, key)).day).toEqual([{ at: base, samples: 2, gaps: 0, sum: 7, min: 3, max: 4, maxAt: base + 10_000, last: 4 }]);
     expect(memory.unwritten.size).toBe(0);
   });
+
+  test('a bucket whose inputs change on every read is given up on after 8 writes, reported and kept for the next run', async () => {
+    const store = localStore();
+    const key = newKey();
+    await store.putSamples([sample(key, base, 1)], Date.now() + 10_000);
+    // Every read of the minute's ticks sees one more tick than the last: another writer that never stops.
+    let reads = 0;
+    const restless: SnapshotStore = Object.create(store, {
+      queryRange: {
+        value: async (...args: Parameters<SnapshotStore['queryRange']>) => {
+          const page = await store.queryRange(...args);
+          reads += 1;
+          return { ...page, records: [...page.records, ...Array.from({ length: reads }, (_, n) => sample(key, base + 1000 + n, 2))] };
+        },
+      },
+    });
+    const memory = emptyRollupMemory();
+    const writer = new RollupWriter(restless, Date.now() + 30_000, { memory });
+    writer.touched([sample(key, base, 1)]);
+    const failures = await writer.settle();
+    expect(failures).toHaveLength(1);
+    expect(String(failures[0])).toMatch(/kept changing/);
+    expect(writer.summary).toMatchObject({ minutes: 1, writes: 8, hours: 0, days: 0, failedTargets: 1 });
+    expect([...(memory.unwritten.get(key) ?? [])]).toEqual([base]);
+  });
 });
