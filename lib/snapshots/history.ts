@@ -1,7 +1,7 @@
 import { openCursor, sealCursor } from '#lib/cursor.ts';
-import { type Aggregate, aggregateRecords, combine, combineAll, emptyAggregate, type HistoryStats, isEmpty, toStats } from './aggregate.ts';
-import { ceilTo, combineRollups, DAY_MS, floorTo, HOUR_MS, MINUTE_MS, type RollupLevel, readAllRecords, readAllRollups } from './rollups.ts';
-import type { Rollup, SnapshotRecord, SnapshotStore } from './store.ts';
+import { type Aggregate, aggregateRecords, combine, combineAll, type HistoryStats, isEmpty, toStats } from './aggregate.ts';
+import { aggregateOf, ceilTo, combineRollups, DAY_MS, floorTo, HOUR_MS, MINUTE_MS, type RollupLevel, readAllRecords, readAllRollups } from './rollups.ts';
+import type { SnapshotRecord, SnapshotStore } from './store.ts';
 
 // History of one target over [from, to] (both ends included): a page of points, oldest first,
 // and stats over the whole range.
@@ -164,8 +164,6 @@ const rawPage = async (reader: Reader, from: number, to: number, limit: number, 
   }
   return { records: records.slice(0, limit), more: records.length > limit };
 };
-
-const aggregateOf = (rollup: Rollup): Aggregate => combine(emptyAggregate(), rollup);
 
 /** Collects a page of non-empty buckets; `add` answers false once a point past the page is known to exist. */
 class BucketCollector {

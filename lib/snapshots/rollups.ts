@@ -62,7 +62,8 @@ export const readAllRollups = async (
   return rollups;
 };
 
-const aggregateOf = (rollup: Rollup): Aggregate => {
+/** The figures of a rollup, without its level, key and bucket. */
+export const aggregateOf = (rollup: Rollup): Aggregate => {
   const { samples, gaps, sum, min, max, maxAt, last } = rollup;
   return { samples, gaps, sum, min, max, maxAt, last };
 };
