@@ -12,6 +12,7 @@ import { freePort } from '#support/ports.ts';
 import { bareFloorBundle, coldStarts } from './cold-start.ts';
 import { memberPull } from './members.ts';
 import { startTlsFront } from './processes.ts';
+import { MONTH_TICKS, monthOfHistory } from './rollups.ts';
 import { snapshotThroughput } from './snapshots.ts';
 import { kb, machine, mb, ms, progress, table, us } from './support.ts';
 import { floorWithCallBundle, TRANSPORTS, transportColdStarts, transportWarm } from './transports.ts';
@@ -20,7 +21,7 @@ import { warmOverhead } from './warm.ts';
 // `npm run bench`: every figure measured side by side in one run on this machine, printed and
 // written to bench/RESULTS.md. BENCH_SCALE (default 5) shortens the snapshot "minute" and
 // raises the emulator ceiling by that factor; BENCH_SCALE=1 runs the full-size minute.
-// BENCH_PARTS (default: all) runs some sections only, e.g. BENCH_PARTS=cold,warm,transports;
+// BENCH_PARTS (default: all) runs some sections only, e.g. BENCH_PARTS=cold,warm,transports or rollups;
 // RESULTS.md then keeps the other sections from the last run that had them, and says so.
 
 const scale = Number(process.env.BENCH_SCALE ?? 5);
@@ -34,6 +35,7 @@ const SECTIONS = {
   transports: 'Upstream transports side by side',
   snapshots: 'Snapshot throughput',
   members: 'Member pull',
+  rollups: 'History at any range: rollups',
 } as const;
 type Part = keyof typeof SECTIONS;
 const allParts = Object.keys(SECTIONS) as Part[];
@@ -281,6 +283,82 @@ try {
         ['how', 'time', 'upstream calls', 'members', 'note'],
         members.map((row) => [row.how, ms(row.ms), row.upstreamCalls, row.members, row.note]),
       ),
+      '',
+    ]);
+  }
+  if (runs('rollups')) {
+    const month = await monthOfHistory(dynamo.url);
+    const stepped = month.rows.filter((row) => row.request.includes('step=1h') || row.request.includes('step=auto'));
+    const minute = 60 / scale;
+    const interval = 10 / scale;
+    const withRollups = await snapshotThroughput(emulator.url, dynamo.url, 2000, interval, minute, 200 * scale, { rollups: true });
+    const withoutRollups = await snapshotThroughput(emulator.url, dynamo.url, 2000, interval, minute, 200 * scale, { rollups: false });
+    const writeRow = (label: string, row: typeof withRollups) => [
+      label,
+      row.groups,
+      `${row.intervalSeconds} s`,
+      row.ticksPlanned,
+      row.samples,
+      row.gaps,
+      `${((row.samples / row.ticksPlanned) * 100).toFixed(1)} %`,
+      row.table.itemsWritten,
+      row.table.writeUnits,
+      (row.table.writeUnits / row.samples).toFixed(2),
+      row.rollups.writes,
+      `${row.table.requests.Query ?? 0} (${row.table.itemsRead} items)`,
+      ms(row.durationMs),
+    ];
+    const sampledAll = withRollups.samples === withRollups.ticksPlanned && withRollups.gaps === 0;
+    section('rollups', [
+      `A month of 10 s ticks of one group (${month.ticks.toLocaleString('en')} items: 31 days × 8,640, a gap every 997th) and its rollups ` +
+        `(${month.rollups.minute} minutes, ${month.rollups.hour} hours, ${month.rollups.day} days, built by the run's aggregation and written in batches: ${ms(month.seedMs)}) ` +
+        "in the bench's dynalite; each request is what a history function does (stats over the range, one page of points, the cursor), in this process, " +
+        'for "the last 31 days" up to now (a range on no boundary, its newest minutes read from their ticks). Items read: what the Queries scanned (DynamoDB bills reads by them). ' +
+        'Goals for step=1h and auto: at most 1,000 items read and p50 under 150 ms.',
+      '',
+      table(
+        ['request', 'step answered', 'points', 'pages', 'items read', 'Queries', 'runs', 'p50', 'p90', 'goal'],
+        month.rows.map((row) => [
+          row.request,
+          row.step,
+          row.points.toLocaleString('en'),
+          row.pages,
+          row.itemsRead.toLocaleString('en'),
+          row.queries,
+          row.runs,
+          ms(row.p50Ms),
+          ms(row.p90Ms),
+          stepped.includes(row) ? goal(row.itemsRead <= 1000 && row.p50Ms < 150) : '',
+        ]),
+      ),
+      '',
+      `Goals (1h and auto: ≤ 1,000 items, p50 < 150 ms): ${goal(stepped.length === 2 && stepped.every((row) => row.itemsRead <= 1000 && row.p50Ms < 150))}. ` +
+        `Without rollups a 31-day answer read all ${MONTH_TICKS.toLocaleString('en')} ticks for its stats (last row).`,
+      '',
+      `The snapshot run with and without rollups: 2,000 groups, ${scale === 1 ? 'full size' : `scaled by ${scale} (a ${minute} s "minute", ${interval} s interval, ceiling ${200 * scale}/s)`}. ` +
+        'Writes counted on the snapshot table: items written and write units (one per item up to 1 KB; the largest item written was ' +
+        `${Math.max(withRollups.table.largestItemBytes, withoutRollups.table.largestItemBytes)} bytes). A run writes three rollup items (minute, hour, day) per target it sampled whatever its length, so with six ticks a window the share is the same as at full size.`,
+      '',
+      table(
+        [
+          'rollups',
+          'groups',
+          'interval',
+          'ticks planned',
+          'samples',
+          'gaps',
+          'sampled',
+          'items written',
+          'write units',
+          'WCU per sample',
+          'rollup items',
+          'Queries (items)',
+          'run time',
+        ],
+        [writeRow('on', withRollups), writeRow('off', withoutRollups)],
+      ),
+      '',
+      `Goal (rollups on: every tick sampled, no gap): ${goal(sampledAll)}.`,
       '',
     ]);
   }

@@ -7,6 +7,7 @@ import { setLogLevel } from '#lib/log.ts';
 import { emptyPushMemory } from '#lib/snapshots/audience-sync.ts';
 import { emptyGoneMemory } from '#lib/snapshots/gone-targets.ts';
 import { buildSnapshotProviders } from '#lib/snapshots/providers.ts';
+import type { RollupSummary } from '#lib/snapshots/rollup-writer.ts';
 import { runSnapshot } from '#lib/snapshots/run.ts';
 import { DynamoSnapshotStore } from '#lib/snapshots/store-dynamodb.ts';
 import type { Target } from '#lib/snapshots/targets.ts';
@@ -15,6 +16,7 @@ import { ensureTable } from '#local/dynamodb.ts';
 import { emulatorClient } from '#support/emulator-client.ts';
 import { localAwsEnvironment, upstreamEnvironment } from '#support/local-aws.ts';
 import { atNextWindow } from '#support/snapshot-window.ts';
+import { countingClient, type DynamoCounts, since, snapshot } from './dynamo-counts.ts';
 import { progress } from './support.ts';
 
 // Snapshot throughput: N emulated live groups sampled by one run at a given ceiling. `scale`
@@ -36,6 +38,11 @@ export interface ThroughputRow {
   heapGrowthBytes: number;
   /** With pushes to the audience (`always`): send_group_msg as the emulator saw it. */
   pushes?: { sent: number; failed: number; peakPerSecond: number; rejected: number };
+  /** ticks the plan had for the sampled groups: groups × ticks of the window */
+  ticksPlanned: number;
+  /** what the run asked of the snapshot table */
+  table: DynamoCounts;
+  rollups: RollupSummary;
 }
 
 const TABLE = 'livegate-bench-snapshots';
@@ -48,7 +55,7 @@ export const snapshotThroughput = async (
   intervalSeconds: number,
   windowSeconds: number,
   ceiling: number,
-  options: { pushes?: boolean } = {},
+  options: { pushes?: boolean; rollups?: boolean } = {},
 ): Promise<ThroughputRow> => {
   const upstreams = emulatorClient(emulatorUrl);
   await upstreams.reset();
@@ -84,11 +91,8 @@ export const snapshotThroughput = async (
   setLogLevel('warn');
   const providers = buildSnapshotProviders({ runtime, settings, tencent: readTencentConfig(env), volc: undefined }, 1);
   await providers.tencent?.client.warm();
-  const store = new DynamoSnapshotStore({
-    tableName: TABLE,
-    retentionDays: 1,
-    client: DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamoUrl, maxAttempts: 6 })),
-  });
+  const table = countingClient(dynamoUrl);
+  const store = new DynamoSnapshotStore({ tableName: TABLE, retentionDays: 1, client: table.client });
   const registry = new DynamoTrackingRegistry({
     tableName: TRACKING_TABLE,
     client: DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamoUrl, maxAttempts: 6 })),
@@ -100,11 +104,24 @@ export const snapshotThroughput = async (
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
   }, 50);
-  progress(`snapshot run: ${groups} groups, ${intervalSeconds} s interval, ${windowSeconds} s window, ceiling ${ceiling}/s ...`);
+  progress(
+    `snapshot run: ${groups} groups, ${intervalSeconds} s interval, ${windowSeconds} s window, ceiling ${ceiling}/s${options.rollups === false ? ', no rollups' : ''} ...`,
+  );
+  const countsBefore = snapshot(table.counts);
   const summary = await runSnapshot(
-    { providers, store, registry, settings, dropAfterTicks: 3, goneMemory: emptyGoneMemory(), pushMemory: emptyPushMemory() },
+    {
+      providers,
+      store,
+      registry,
+      settings,
+      dropAfterTicks: 3,
+      goneMemory: emptyGoneMemory(),
+      pushMemory: emptyPushMemory(),
+      writeRollups: options.rollups ?? true,
+    },
     { index: 0, count: 1 },
   );
+  const tableCounts = since(countsBefore, table.counts);
   clearInterval(sampler);
   global.gc?.();
   const heapAfter = process.memoryUsage().heapUsed;
@@ -125,6 +142,9 @@ export const snapshotThroughput = async (
     durationMs: summary.durationMs,
     peakRssBytes: peakRss,
     heapGrowthBytes: heapAfter - heapBefore,
+    ticksPlanned: (groups - summary.groups.overCapacityTargets) * summary.groups.ticks,
+    table: tableCounts,
+    rollups: summary.rollups,
     ...(options.pushes
       ? {
           pushes: {

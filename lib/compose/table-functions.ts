@@ -17,11 +17,14 @@ export interface HistoryFunction {
   runtime: RuntimeConfig;
   store: SnapshotStore;
   defaultRtcAppId: string | undefined;
+  /** the longest range a stepped history may ask for */
+  rollupRetentionDays: number;
 }
 
 export const composeHistory = (env: Env): HistoryFunction => {
   const runtime = runtimeOf(env);
-  return { runtime, store: new DynamoSnapshotStore(readStorageConfig(env)), defaultRtcAppId: readDefaultRtcAppId(env) };
+  const storage = readStorageConfig(env);
+  return { runtime, store: new DynamoSnapshotStore(storage), defaultRtcAppId: readDefaultRtcAppId(env), rollupRetentionDays: storage.rollupRetentionDays };
 };
 
 export interface TrackingWriteFunction {

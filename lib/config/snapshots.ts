@@ -7,6 +7,8 @@ import { readDefaultRtcAppId } from './providers.ts';
 export interface StorageConfig {
   tableName: string;
   retentionDays: number;
+  /** How long minute, hour and day rollups are kept, and the longest range a stepped history may ask for. */
+  rollupRetentionDays: number;
 }
 
 export const readStorageConfig = (env: Env): StorageConfig => {
@@ -14,6 +16,7 @@ export const readStorageConfig = (env: Env): StorageConfig => {
   return {
     tableName: read.required('SNAPSHOT_TABLE'),
     retentionDays: read.number('SNAPSHOT_RETENTION_DAYS', { fallback: 30, min: 1, max: 3650 }),
+    rollupRetentionDays: read.number('SNAPSHOT_ROLLUP_RETENTION_DAYS', { fallback: 400, min: 1, max: 3650 }),
   };
 };
 

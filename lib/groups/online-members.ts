@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { openCursor, sealCursor } from '#lib/cursor.ts';
 import type { Deadline } from '#lib/deadline.ts';
 import type { TencentChatClient } from '#lib/tencent/client.ts';
 import { UpstreamFailure } from '#lib/upstream/failure.ts';
@@ -18,32 +18,19 @@ export interface OnlineMembersCursor {
   timestamp: number;
 }
 
-// The cursor is base64url JSON {groupId, timestamp, check}. `check` is a digest of the other two, so
-// a cursor edited by hand or cut short is refused rather than sent upstream. It is not a signature
-// and need not be: a cursor gives no access that the caller does not already have.
-const CURSOR_TEXT = /^[A-Za-z0-9_-]{1,512}$/;
-const checkOf = (groupId: string, timestamp: number): string =>
-  createHash('sha256').update(`online-members\n${groupId}\n${timestamp}`).digest('base64url').slice(0, 16);
+// The cursor is base64url JSON {groupId, timestamp, check} (lib/cursor.ts): `check` binds it to the
+// group and the timestamp, so a cursor edited by hand or cut short is refused rather than sent upstream.
+const PURPOSE = 'online-members';
 
-export const encodeOnlineMembersCursor = ({ groupId, timestamp }: OnlineMembersCursor): string =>
-  Buffer.from(JSON.stringify({ groupId, timestamp, check: checkOf(groupId, timestamp) }), 'utf8').toString('base64url');
+export const encodeOnlineMembersCursor = ({ groupId, timestamp }: OnlineMembersCursor): string => sealCursor(PURPOSE, { groupId, timestamp });
 
 /** Undefined for anything that is not, exactly, a cursor this API made for `groupId`. */
 export const decodeOnlineMembersCursor = (text: string, groupId: string): OnlineMembersCursor | undefined => {
-  if (!CURSOR_TEXT.test(text)) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
-  const fields = parsed as Record<string, unknown>;
-  const { timestamp } = fields;
-  if (fields.groupId !== groupId || typeof timestamp !== 'number' || !Number.isSafeInteger(timestamp) || timestamp <= 0) return undefined;
-  const cursor = { groupId, timestamp };
-  // Only the exact text this API wrote: no other key order, extra field, padding or stray bit.
-  return encodeOnlineMembersCursor(cursor) === text ? cursor : undefined;
+  const fields = openCursor(PURPOSE, text);
+  const timestamp = fields?.timestamp;
+  if (!fields || Object.keys(fields).join() !== 'groupId,timestamp' || fields.groupId !== groupId) return undefined;
+  if (typeof timestamp !== 'number' || !Number.isSafeInteger(timestamp) || timestamp <= 0) return undefined;
+  return { groupId, timestamp };
 };
 
 const badAnswer = (info: string): UpstreamFailure => new UpstreamFailure('bad-response', 'tencent-im', 'BAD_ANSWER', info);

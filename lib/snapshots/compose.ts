@@ -9,6 +9,7 @@ import { DynamoTrackingRegistry } from '#lib/tracking/registry-dynamodb.ts';
 import { emptyPushMemory } from './audience-sync.ts';
 import { emptyGoneMemory } from './gone-targets.ts';
 import { buildSnapshotProviders, type ProviderConfigs, type SnapshotProviders } from './providers.ts';
+import { emptyRollupMemory } from './rollup-writer.ts';
 import type { SnapshotDependencies } from './run.ts';
 import { DynamoSnapshotStore } from './store-dynamodb.ts';
 
@@ -43,11 +44,21 @@ export const composeSnapshot = (env: Env, options: { source?: SecretSource } = {
   // Gone ticks in a row are counted across the runs a warm container makes.
   const goneMemory = emptyGoneMemory();
   const pushMemory = emptyPushMemory();
+  const rollupMemory = emptyRollupMemory();
   let built: { shardCount: number; providers: SnapshotProviders } | undefined;
   return {
     dependenciesFor: (shardCount) => {
       if (built?.shardCount !== shardCount) built = { shardCount, providers: buildSnapshotProviders(configs, shardCount, options) };
-      return { providers: built.providers, store, registry, settings: configs.settings, dropAfterTicks: tracking.dropAfterTicks, goneMemory, pushMemory };
+      return {
+        providers: built.providers,
+        store,
+        registry,
+        settings: configs.settings,
+        dropAfterTicks: tracking.dropAfterTicks,
+        goneMemory,
+        pushMemory,
+        rollupMemory,
+      };
     },
   };
 };

@@ -1,7 +1,8 @@
 import type { GroupValues, RoomValues, SnapshotRecord } from './store.ts';
 
-// How stored records appear in the history answers. A gap is a point too, with null values and
-// its reason, so a missing sample shows as such instead of a silent hole.
+// How stored ticks appear in the history answers (step=raw). A gap is a point too, with null
+// values and its reason, so a missing sample shows as such instead of a silent hole. The values
+// the stats and stepped points measure are in aggregate.ts (measuredValue).
 
 const iso = (at: number): string => new Date(at).toISOString();
 
@@ -14,6 +15,3 @@ export const roomPoint = (record: SnapshotRecord) =>
   record.gap !== undefined
     ? { at: iso(record.at), totalUsers: null, totalInvisibleUsers: null, gap: record.gap }
     : { at: iso(record.at), totalUsers: (record.values as RoomValues).totalUsers, totalInvisibleUsers: (record.values as RoomValues).totalInvisibleUsers };
-
-export const groupValue = (record: SnapshotRecord): number | undefined => (record.values as GroupValues | undefined)?.onlineCount;
-export const roomValue = (record: SnapshotRecord): number | undefined => (record.values as RoomValues | undefined)?.totalUsers;

@@ -13,15 +13,17 @@ import { type GoneMemory, GoneTargets } from './gone-targets.ts';
 import { groupSampler, roomSampler, type Sampler, type SnapshotProvider, type SnapshotProviders } from './providers.ts';
 import { RecordWriter } from './record-writer.ts';
 import { syncRegistry } from './registry-sync.ts';
+import { type RollupMemory, type RollupSummary, RollupWriter } from './rollup-writer.ts';
 import { emptyPlanSummary, type PlanSummary, sampleTicks } from './sample-ticks.ts';
 import type { GroupValues, RoomValues, SnapshotStore } from './store.ts';
 import { type Shard, type Target, targetKey } from './targets.ts';
 
 // One scheduled run as a pipeline: the targets of this shard (collect-targets, from configuration,
 // discovery and the tracking registry) → the plan and the samples of each tick (sample-ticks,
-// which plans with plan.ts) → the table (record-writer), with the registry kept in step
-// (registry-sync) and tracked targets that are gone upstream dropped (gone-targets). Nothing here
-// outlives the call: what a run needs from earlier runs is passed in.
+// which plans with plan.ts) → the table (record-writer) → the minute, hour and day rollups of
+// what was written (rollup-writer), with the registry kept in step (registry-sync) and tracked
+// targets that are gone upstream dropped (gone-targets). Nothing here outlives the call: what a
+// run needs from earlier runs is passed in.
 
 export interface SnapshotDependencies {
   providers: SnapshotProviders;
@@ -32,6 +34,10 @@ export interface SnapshotDependencies {
   dropAfterTicks: number;
   goneMemory: GoneMemory;
   pushMemory: PushMemory;
+  /** Rollups an earlier run of this container could not write; without it, none are carried over. */
+  rollupMemory?: RollupMemory;
+  /** Rollups are always written in service; false only measures what they cost (bench). */
+  writeRollups?: boolean;
   /** When the invocation ends (Lambda's remaining time): writes give up before, so the summary is always logged. */
   invocationEndsAt?: number;
   clock?: () => number;
@@ -50,6 +56,7 @@ export interface RunSummary {
   upstreamCalls: { tencent: number; volc: number };
   registry: { reads: number; writes: number; failedWrites: number; deferredWrites: number; droppedGone: { groups: number; rooms: number } };
   pushes: { tencent: PushSummary; volc: PushSummary };
+  rollups: RollupSummary;
   durationMs: number;
 }
 
@@ -151,13 +158,21 @@ export const runSnapshot = async (deps: SnapshotDependencies, shard: Shard): Pro
   const pushesOf = (sync: AudienceSync) => (sync.enabled ? { afterSample: sync.afterSample.bind(sync) } : {});
 
   const writer = new RecordWriter(deps.store, giveUpAt);
+  const rollups = new RollupWriter(deps.store, giveUpAt, { clock, ...(deps.rollupMemory ? { memory: deps.rollupMemory } : {}) });
+  const writeRollups = deps.writeRollups ?? true;
   const common = {
     baseIntervalSeconds: settings.intervalSeconds,
     windowSeconds: settings.windowSeconds,
     maxInFlight: settings.maxInFlight,
     startedAt,
     clock,
-    emit: (samples: Parameters<RecordWriter['write']>[0], gaps: Parameters<RecordWriter['write']>[1]) => writer.write(samples, gaps),
+    emit: (samples: Parameters<RecordWriter['write']>[0], gaps: Parameters<RecordWriter['write']>[1]) => {
+      writer.write(samples, gaps);
+      if (writeRollups) {
+        rollups.touched(samples);
+        rollups.touched(gaps);
+      }
+    },
   };
   const [groups, rooms] = await Promise.all([
     providers.tencent
@@ -180,6 +195,8 @@ export const runSnapshot = async (deps: SnapshotDependencies, shard: Shard): Pro
       : emptyPlanSummary(settings.intervalSeconds),
   ]);
   const failedWrites = await writer.settle();
+  // After every write of the run has landed (or failed): each rollup is read from what is stored.
+  const failedRollups = await rollups.settle();
   const synced = await registrySync;
   const failedDrops = (await Promise.allSettled(drops)).filter((result) => result.status === 'rejected').length;
 
@@ -205,12 +222,17 @@ export const runSnapshot = async (deps: SnapshotDependencies, shard: Shard): Pro
       droppedGone,
     },
     pushes: { tencent: tencentSync.summary, volc: volcSync.summary },
+    rollups: rollups.summary,
     durationMs: clock() - startedAt,
   };
   log.info('snapshot run', { ...summary, failedWrites: failedWrites.length });
   if (failedWrites.length > 0) {
     // The invocation fails so the error shows in Lambda's metrics; the ticks stay unwritten.
     throw new Error(`${failedWrites.length} snapshot writes failed: ${String(failedWrites[0])}`);
+  }
+  if (failedRollups.length > 0) {
+    // The same for rollups; the container's next run recomputes them (rollupMemory).
+    throw new Error(`the rollups of ${failedRollups.length} targets could not be written: ${String(failedRollups[0])}`);
   }
   return summary;
 };

@@ -4,10 +4,15 @@ import { documentClient } from '#lib/aws/dynamodb.ts';
 import { Deadline } from '#lib/deadline.ts';
 import { UpstreamFailure } from '#lib/upstream/failure.ts';
 import { type RetryPolicy, retrying } from '#lib/upstream/retry.ts';
-import type { RangePage, SnapshotRecord, SnapshotStore } from './store.ts';
+import { LEVEL_MS, type RollupLevel, rollupPartition } from './rollups.ts';
+import type { RangePage, ReadOptions, Rollup, RollupPage, SnapshotRecord, SnapshotStore } from './store.ts';
 
 // DynamoDB adapter. The SDK honours AWS_ENDPOINT_URL_DYNAMODB, which is how local runs and
-// tests reach dynalite. Items: { pk, at, onlineCount | totalUsers + totalInvisibleUsers | gap, expiresAt }.
+// tests reach dynalite. Items of a tick: { pk: target key, at, onlineCount | totalUsers +
+// totalInvisibleUsers | gap, pushed?, expiresAt }; of a rollup: { pk: M#|H#|D# + target key,
+// at: bucket start, samples, gaps, sum, min?, max?, maxAt?, last?, expiresAt } (the figures that
+// are null for a bucket without samples are left out). Ticks expire after the retention, rollups
+// after the rollup retention, both counted from the end of what they cover.
 // Whatever fails comes out as an UpstreamFailure of provider aws-dynamodb.
 
 const BATCH_SIZE = 25;
@@ -17,6 +22,8 @@ const GAP_WRITERS = 8;
 export interface DynamoStoreOptions {
   tableName: string;
   retentionDays: number;
+  /** How long rollups are kept; default 400 days. */
+  rollupRetentionDays?: number;
   client?: DynamoDBDocumentClient;
   clock?: () => number;
 }
@@ -37,6 +44,37 @@ const fromItem = (item: Record<string, unknown>): SnapshotRecord => {
   else if (typeof item.onlineCount === 'number') record.values = { onlineCount: item.onlineCount };
   else record.values = { totalUsers: Number(item.totalUsers ?? 0), totalInvisibleUsers: Number(item.totalInvisibleUsers ?? 0) };
   return record;
+};
+
+const ROLLUP_FIGURES = ['min', 'max', 'maxAt', 'last'] as const;
+
+const toRollupItem = (rollup: Rollup, expiresAt: number): Record<string, unknown> => {
+  const item: Record<string, unknown> = {
+    pk: rollupPartition(rollup.level, rollup.key),
+    at: rollup.at,
+    samples: rollup.samples,
+    gaps: rollup.gaps,
+    sum: rollup.sum,
+  };
+  for (const figure of ROLLUP_FIGURES) if (rollup[figure] !== null) item[figure] = rollup[figure];
+  item.expiresAt = expiresAt;
+  return item;
+};
+
+const fromRollupItem = (level: RollupLevel, key: string, item: Record<string, unknown>): Rollup => {
+  const figure = (name: string): number | null => (typeof item[name] === 'number' ? (item[name] as number) : null);
+  return {
+    level,
+    key,
+    at: Number(item.at),
+    samples: Number(item.samples ?? 0),
+    gaps: Number(item.gaps ?? 0),
+    sum: Number(item.sum ?? 0),
+    min: figure('min'),
+    max: figure('max'),
+    maxAt: figure('maxAt'),
+    last: figure('last'),
+  };
 };
 
 // The SDK already retries a few times; a DynamoDB outage or a throttled table can last longer than
@@ -76,12 +114,14 @@ type WriteRequest = { PutRequest: { Item: Record<string, unknown> } };
 export class DynamoSnapshotStore implements SnapshotStore {
   private readonly tableName: string;
   private readonly retentionDays: number;
+  private readonly rollupRetentionDays: number;
   private readonly client: DynamoDBDocumentClient;
   private readonly clock: () => number;
 
   constructor(options: DynamoStoreOptions) {
     this.tableName = options.tableName;
     this.retentionDays = options.retentionDays;
+    this.rollupRetentionDays = options.rollupRetentionDays ?? 400;
     this.client = options.client ?? documentClient();
     this.clock = options.clock ?? Date.now;
   }
@@ -94,11 +134,14 @@ export class DynamoSnapshotStore implements SnapshotStore {
     return retrying(write, { policy: WRITE_POLICY, deadline: new Deadline(giveUpAt, this.clock), isRetryable: isRetryableWrite });
   }
 
-  async putSamples(records: SnapshotRecord[], giveUpAt: number): Promise<void> {
-    for (let start = 0; start < records.length; start += BATCH_SIZE) {
-      let pending: WriteRequest[] = records
-        .slice(start, start + BATCH_SIZE)
-        .map((record) => ({ PutRequest: { Item: toItem(record, this.expiresAt(record)) } }));
+  private rollupExpiresAt(rollup: Rollup): number {
+    return Math.floor((rollup.at + LEVEL_MS[rollup.level]) / 1000) + this.rollupRetentionDays * 86_400;
+  }
+
+  /** BatchWriteItem in batches of 25, each retried (only what was not processed) until written or giveUpAt. */
+  private async putItems(items: Array<Record<string, unknown>>, giveUpAt: number, what: string): Promise<void> {
+    for (let start = 0; start < items.length; start += BATCH_SIZE) {
+      let pending: WriteRequest[] = items.slice(start, start + BATCH_SIZE).map((Item) => ({ PutRequest: { Item } }));
       try {
         await this.untilWritten(async () => {
           const answer = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }));
@@ -106,9 +149,25 @@ export class DynamoSnapshotStore implements SnapshotStore {
           if (pending.length > 0) throw new UnprocessedItems(pending.length);
         }, giveUpAt);
       } catch (error) {
-        throw asFailure(error, `${pending.length} snapshot items could not be written before the deadline`);
+        throw asFailure(error, `${pending.length} ${what} could not be written before the deadline`);
       }
     }
+  }
+
+  async putSamples(records: SnapshotRecord[], giveUpAt: number): Promise<void> {
+    await this.putItems(
+      records.map((record) => toItem(record, this.expiresAt(record))),
+      giveUpAt,
+      'snapshot items',
+    );
+  }
+
+  async putRollups(rollups: Rollup[], giveUpAt: number): Promise<void> {
+    await this.putItems(
+      rollups.map((rollup) => toRollupItem(rollup, this.rollupExpiresAt(rollup))),
+      giveUpAt,
+      'rollups',
+    );
   }
 
   async putGapsIfAbsent(records: SnapshotRecord[], giveUpAt: number): Promise<number> {
@@ -179,24 +238,35 @@ export class DynamoSnapshotStore implements SnapshotStore {
     }
   }
 
-  async queryRange(key: string, fromMs: number, toMs: number, options: { limit?: number; startAfter?: number; signal?: AbortSignal }): Promise<RangePage> {
+  /** One Query page of partition `pk` with from <= at <= to, oldest first. */
+  private async queryPartition(pk: string, fromMs: number, toMs: number, options: ReadOptions) {
     try {
       const answer = await this.client.send(
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk AND #at BETWEEN :from AND :to',
           ExpressionAttributeNames: { '#at': 'at' },
-          ExpressionAttributeValues: { ':pk': key, ':from': fromMs, ':to': toMs },
+          ExpressionAttributeValues: { ':pk': pk, ':from': fromMs, ':to': toMs },
           ScanIndexForward: true,
+          ...(options.consistent ? { ConsistentRead: true } : {}),
           ...(options.limit ? { Limit: options.limit } : {}),
-          ...(options.startAfter !== undefined ? { ExclusiveStartKey: { pk: key, at: options.startAfter } } : {}),
+          ...(options.startAfter !== undefined ? { ExclusiveStartKey: { pk, at: options.startAfter } } : {}),
         }),
         options.signal ? { abortSignal: options.signal } : {},
       );
-      const records = (answer.Items ?? []).map(fromItem);
-      return { records, lastAt: answer.LastEvaluatedKey ? Number(answer.LastEvaluatedKey.at) : undefined };
+      return { items: answer.Items ?? [], lastAt: answer.LastEvaluatedKey ? Number(answer.LastEvaluatedKey.at) : undefined };
     } catch (error) {
       throw asFailure(error, 'Query on the snapshot table failed', options.signal?.aborted === true);
     }
+  }
+
+  async queryRange(key: string, fromMs: number, toMs: number, options: ReadOptions): Promise<RangePage> {
+    const page = await this.queryPartition(key, fromMs, toMs, options);
+    return { records: page.items.map(fromItem), lastAt: page.lastAt };
+  }
+
+  async queryRollups(level: RollupLevel, key: string, fromMs: number, toMs: number, options: ReadOptions): Promise<RollupPage> {
+    const page = await this.queryPartition(rollupPartition(level, key), fromMs, toMs, options);
+    return { rollups: page.items.map((item) => fromRollupItem(level, key, item)), lastAt: page.lastAt };
   }
 }

@@ -1,6 +1,7 @@
 import { Deadline } from '#lib/deadline.ts';
 import { sleep } from '#lib/sleep.ts';
 import { discoverLiveGroups } from '#lib/snapshots/discovery.ts';
+import { LEVEL_MS, ROLLUP_LEVELS, readAllRollups } from '#lib/snapshots/rollups.ts';
 import { runSnapshot, type SnapshotDependencies } from '#lib/snapshots/run.ts';
 import type { SnapshotRecord } from '#lib/snapshots/store.ts';
 import { inShard, type Target, targetKey } from '#lib/snapshots/targets.ts';
@@ -55,7 +56,7 @@ describe('snapshot run', () => {
     expect(await recordsOf({ kind: 'group', groupId: '@TGS#2SNAPPUBLIC' }, windowStart, windowStart + 2999)).toEqual([]);
   });
 
-  test('two overlapping runs of the same window, or a late retry, store each tick once and never hide a sample behind a gap', async () => {
+  test('two overlapping runs of the same window, or a late retry, store each tick once, never hide a sample behind a gap, and count each tick once in the rollups', async () => {
     await emulator.reset();
     await emulator.createGroups({ prefix: 'SNAPB', count: 3, type: 'AVChatRoom', onlineCount: 7 });
     const providers = snapshotProviders(100, 20);
@@ -71,13 +72,30 @@ describe('snapshot run', () => {
     expect(first.samplesWritten).toBe(9);
     expect(late.gapsByReason).toEqual({ missed: 3 }); // its first tick had passed...
     expect(late.gapsWritten).toBe(0); // ...but the samples of the other runs stay
+    // Each run recomputed the minute, hour and day of every target it wrote into, side by side (3 items each, at least).
+    for (const summary of [first, late]) expect(summary.rollups).toMatchObject({ minutes: 3, hours: 3, days: 3, failedTargets: 0 });
+    for (const summary of [first, late]) expect(summary.rollups.writes).toBeGreaterThanOrEqual(9);
+    const store = localStore();
     for (let index = 0; index < 3; index += 1) {
-      const records = await recordsOf({ kind: 'group', groupId: `@TGS#aSNAPB${index}` }, windowStart, windowStart + 2999);
+      const target: Target = { kind: 'group', groupId: `@TGS#aSNAPB${index}` };
+      const records = await recordsOf(target, windowStart, windowStart + 2999);
       expect(records.map((record) => [record.at - windowStart, record.values])).toEqual([
         [0, { onlineCount: 7 }],
         [1000, { onlineCount: 7 }],
         [2000, { onlineCount: 7 }],
       ]);
+      // Three runs wrote these ticks; each is counted once, at every level.
+      const once = { samples: 3, gaps: 0, sum: 21, min: 7, max: 7, maxAt: windowStart, last: 7 };
+      for (const level of ROLLUP_LEVELS) {
+        const rollups = await readAllRollups(store, level, targetKey(target), 0, Number.MAX_SAFE_INTEGER);
+        expect({
+          level,
+          rollups: rollups.map(({ at, samples, gaps, sum, min, max, maxAt, last }) => ({ at, samples, gaps, sum, min, max, maxAt, last })),
+        }).toEqual({
+          level,
+          rollups: [{ at: Math.floor(windowStart / LEVEL_MS[level]) * LEVEL_MS[level], ...once }],
+        });
+      }
     }
   });
 

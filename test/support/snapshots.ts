@@ -7,8 +7,9 @@ import type { BroadcastSettings, SnapshotSettings } from '#lib/config/snapshots.
 import { emptyPushMemory } from '#lib/snapshots/audience-sync.ts';
 import { emptyGoneMemory } from '#lib/snapshots/gone-targets.ts';
 import { buildSnapshotProviders, type SnapshotProviders } from '#lib/snapshots/providers.ts';
+import { emptyRollupMemory, RollupWriter } from '#lib/snapshots/rollup-writer.ts';
 import type { SnapshotDependencies } from '#lib/snapshots/run.ts';
-import type { SnapshotStore } from '#lib/snapshots/store.ts';
+import type { SnapshotRecord, SnapshotStore } from '#lib/snapshots/store.ts';
 import { DynamoSnapshotStore } from '#lib/snapshots/store-dynamodb.ts';
 import type { TencentChatClient } from '#lib/tencent/client.ts';
 import type { TrackingRegistry } from '#lib/tracking/registry.ts';
@@ -30,6 +31,26 @@ export const useLocalAws = (): void => {
 };
 
 export const localStore = () => new DynamoSnapshotStore({ tableName: process.env.LIVEGATE_TABLE as string, retentionDays: 30 });
+
+/**
+ * Stores ticks as a run does: samples (replacing what is there), gaps where nothing is stored,
+ * then the rollups of every minute they fall in, written by the run's own rollup writer.
+ */
+export const storeTicks = async (store: SnapshotStore, records: readonly SnapshotRecord[]): Promise<void> => {
+  const giveUpAt = Date.now() + 30_000;
+  await store.putSamples(
+    records.filter((record) => record.gap === undefined),
+    giveUpAt,
+  );
+  await store.putGapsIfAbsent(
+    records.filter((record) => record.gap !== undefined),
+    giveUpAt,
+  );
+  const rollups = new RollupWriter(store, giveUpAt);
+  rollups.touched(records);
+  const failures = await rollups.settle();
+  if (failures.length > 0) throw failures[0];
+};
 
 const clientEnv = (upstreamUrl = emulatorUrl()): Env => ({ ...upstreamEnvironment(upstreamUrl), UPSTREAM_ATTEMPT_TIMEOUT_MS: '800' });
 
@@ -83,6 +104,7 @@ export const runDependencies = async (
   dropAfterTicks: overrides.dropAfterTicks ?? 3,
   goneMemory: emptyGoneMemory(),
   pushMemory: emptyPushMemory(),
+  rollupMemory: emptyRollupMemory(),
 });
 
 /** Pushes to the audience are off unless a test turns them on. */

@@ -76,10 +76,12 @@ describe('packaged CloudFormation template', () => {
         .map((statement) => ({ actions: [statement.Action].flat().sort(), resource: statement.Resource }));
     const table = { 'Fn::GetAtt': ['SnapshotTable', 'Arn'] };
     const registry = { 'Fn::GetAtt': ['TrackingTable', 'Arn'] };
+    // Query: the snapshot function reads the ticks and rollups each rollup is computed from (and the last pushed count).
     expect(tableActions('SnapshotRole')).toEqual([
-      { actions: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem'], resource: table },
+      { actions: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:Query'], resource: table },
       { actions: ['dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], resource: registry },
     ]);
+    // The history functions only ever read: ticks and rollups alike.
     expect(tableActions('HistoryReadRole')).toEqual([{ actions: ['dynamodb:Query'], resource: table }]);
     expect(tableActions('TrackingListRole')).toEqual([{ actions: ['dynamodb:Query'], resource: [registry, table] }]);
     for (const role of ['GroupTrackingRole', 'TrackingWriteRole']) {
@@ -164,8 +166,16 @@ describe('packaged CloudFormation template', () => {
     expect(snapshot.Environment.Variables).toMatchObject({
       SNAPSHOT_TABLE: 'livegate-test-snapshots',
       SNAPSHOT_RETENTION_DAYS: '30',
+      SNAPSHOT_ROLLUP_RETENTION_DAYS: '400',
       SNAPSHOT_INTERVAL_SECONDS: '10',
     });
+    // The history functions bound a stepped range by the rollup retention.
+    for (const fn of ['GroupOnlineCountHistoryLambdaFunction', 'RoomOnlineUsersHistoryLambdaFunction']) {
+      expect(service.template.Resources[fn]?.Properties.Environment.Variables).toMatchObject({
+        SNAPSHOT_TABLE: 'livegate-test-snapshots',
+        SNAPSHOT_ROLLUP_RETENTION_DAYS: '400',
+      });
+    }
   });
 
   test('one schedule a shard, every minute, each naming its shard', () => {

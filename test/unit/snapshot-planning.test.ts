@@ -1,6 +1,6 @@
 import { ConfigError } from '#lib/config/env.ts';
 import { gapReason } from '#lib/snapshots/gap-reason.ts';
-import { decodeCursor, emptyStats, encodeCursor } from '#lib/snapshots/history.ts';
+import { decodeCursor, encodeCursor, type HistoryCursor } from '#lib/snapshots/history.ts';
 import { allowedIntervals, planRun, windowTicks } from '#lib/snapshots/plan.ts';
 import { inShard, parseRoomList, type Target, targetKey, uniqueTargets } from '#lib/snapshots/targets.ts';
 import { tencentFailure } from '#lib/tencent/failures.ts';
@@ -77,32 +77,59 @@ describe('gap reasons', () => {
 });
 
 describe('history cursor', () => {
-  const cursor = { key: 'G#g', from: 1000, to: 5000, after: 2000, stats: emptyStats() };
-  const stats = { samples: 2, gaps: 1, peak: 9, peakAt: '2026-11-21T10:00:00.000Z', min: 3, avg: 6 };
+  const cursor: HistoryCursor = { from: 1000, to: 5000, step: '1h', used: '1h', after: 2000 };
+  const decodeJson = (text: string) => JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  const encodeJson = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
-  test('round-trips for the same target only', () => {
-    const text = encodeCursor(cursor);
+  test('round-trips for the same target only, carries no stats and does not spell out the target', () => {
+    const text = encodeCursor('G#g', cursor);
     expect(decodeCursor(text, 'G#g')).toEqual(cursor);
     expect(decodeCursor(text, 'G#other')).toBeUndefined();
+    expect(decodeCursor(text, 'R#app#g')).toBeUndefined();
+    expect(Object.keys(decodeJson(text))).toEqual(['from', 'to', 'step', 'used', 'after', 'check']);
+    expect(decodeCursor(encodeCursor('G#g', { ...cursor, step: 'auto', used: 'raw' }), 'G#g')).toEqual({ ...cursor, step: 'auto', used: 'raw' });
   });
 
-  test('carries full stats', () => {
-    expect(decodeCursor(encodeCursor({ ...cursor, stats }), 'G#g')).toEqual({ ...cursor, stats });
+  test('cannot be edited into another range, step or position, even with a well-formed body', () => {
+    const fields = decodeJson(encodeCursor('G#g', cursor));
+    for (const change of [
+      { from: 0 },
+      { to: 9000 },
+      { step: '1d', used: '1d' },
+      { used: '1m' },
+      { after: 3000 },
+      { check: fields.check.toUpperCase() },
+      { extra: 1 },
+    ]) {
+      expect(decodeCursor(encodeJson({ ...fields, ...change }), 'G#g')).toBeUndefined();
+    }
+    const { check: _check, ...unchecked } = fields;
+    expect(decodeCursor(encodeJson(unchecked), 'G#g')).toBeUndefined();
   });
 
-  const edited = (change: Record<string, unknown>) => encodeCursor({ ...cursor, stats: { ...stats, ...change } } as never);
+  test('every one-character edit is refused', () => {
+    const text = encodeCursor('G#g', cursor);
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    for (let at = 0; at < text.length; at += 1) {
+      for (const replacement of alphabet) {
+        if (replacement === text[at]) continue;
+        const edited = `${text.slice(0, at)}${replacement}${text.slice(at + 1)}`;
+        expect({ edited, decoded: decodeCursor(edited, 'G#g') }).toEqual({ edited, decoded: undefined });
+      }
+    }
+  });
+
   test.each([
     '',
     'a b',
     '!!!',
     Buffer.from('null').toString('base64url'),
-    encodeCursor({ ...cursor, after: 9000 }),
-    edited({ peak: 'high' }),
-    edited({ avg: null }),
-    edited({ samples: -1 }),
-    edited({ peakAt: 'yesterday' }),
-    edited({ extra: 1 }),
-    encodeCursor({ ...cursor, stats: { ...emptyStats(), peak: 4 } }),
+    encodeCursor('G#g', { ...cursor, after: 9000 }),
+    encodeCursor('G#g', { ...cursor, after: 500 }),
+    encodeCursor('G#g', { ...cursor, step: '1h', used: '1d' }),
+    encodeCursor('G#g', { ...cursor, step: 'weekly' as never }),
+    encodeCursor('G#g', { ...cursor, used: 'auto' as never }),
+    encodeCursor('G#g', { ...cursor, from: -1 }),
   ])('rejects %p', (text) => {
     expect(decodeCursor(text, 'G#g')).toBeUndefined();
   });
