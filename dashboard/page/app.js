@@ -184,6 +184,17 @@ const toSeries = (answer, field) => {
   return data;
 };
 
+/** uPlot draws no line through a value with gaps on both sides: show such a value as a dot. */
+const isolatedPoints = (u, seriesIndex, show) => {
+  if (show) return null;
+  const ys = u.data[seriesIndex];
+  const alone = [];
+  for (let i = 0; i < ys.length; i += 1) {
+    if (ys[i] !== null && (ys[i - 1] ?? null) === null && (ys[i + 1] ?? null) === null) alone.push(i);
+  }
+  return alone.length > 0 ? alone : null;
+};
+
 const rangeEnding = (now, spanMs) => ({ from: new Date(now - spanMs).toISOString(), to: new Date(now).toISOString() });
 
 // --- the list ------------------------------------------------------------------------------
@@ -218,7 +229,7 @@ const sparkline = (entry) =>
       legend: { show: false },
       scales: { x: { time: false, range: () => [entry.xRange.min, entry.xRange.max] } },
       axes: [{ show: false }, { show: false }],
-      series: [{}, { stroke: '#2563eb', width: 1.25, fill: 'rgba(37, 99, 235, 0.08)', points: { show: false } }],
+      series: [{}, { stroke: '#2563eb', width: 1.25, fill: 'rgba(37, 99, 235, 0.08)', points: { show: false, filter: isolatedPoints, size: 3 } }],
     },
     [[], []],
     entry.sparkBox,
@@ -347,7 +358,7 @@ const createChart = (label) =>
           width: 2,
           fill: 'rgba(37, 99, 235, 0.08)',
           spanGaps: false,
-          points: { show: false },
+          points: { show: false, filter: isolatedPoints, size: 6 },
           value: (_u, value) => formatCount(value),
         },
       ],

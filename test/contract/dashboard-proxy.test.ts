@@ -1,9 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, get as httpGet, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { regionOfApiUrl } from '#dashboard/proxy.ts';
+import { cliEnvironment, runDashboardCli as runCli, stopDashboardClis } from '#test/support/dashboard-cli.ts';
 import { apiUrl } from '#test/support/http.ts';
 
 // `npm run dashboard -- --api <url>`: the page on 127.0.0.1, its reads forwarded to a stack with
@@ -36,37 +36,6 @@ const startStandIn = async (): Promise<{ url: string; received: Received[]; serv
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received, server };
 };
 
-/** The CLI's environment: only the test credentials, nothing from this machine's AWS setup. */
-const cliEnvironment = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('AWS_') && name !== 'LIVEGATE_TOKEN') env[name] = value;
-  return {
-    ...env,
-    AWS_CONFIG_FILE: '/nonexistent/livegate-test-config',
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/livegate-test-credentials',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    ...extra,
-  };
-};
-
-const children: ChildProcess[] = [];
-
-/** Runs `npm run dashboard -- <args>` (its script) and waits for the URL it prints, or for it to exit. */
-const runCli = (args: string[], env: NodeJS.ProcessEnv): Promise<{ url?: string; output: string; code?: number | null }> =>
-  new Promise((resolve) => {
-    const child = spawn(process.execPath, ['dashboard/serve.ts', ...args], { cwd: process.cwd(), env, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(child);
-    let output = '';
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      const url = /Open (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output)?.[1];
-      if (url) resolve({ url, output });
-    };
-    child.stdout?.on('data', read);
-    child.stderr?.on('data', read);
-    child.once('exit', (code) => resolve({ output, code }));
-  });
-
 const signerFor = (region: string) => new SignatureV4({ service: 'execute-api', region, credentials: CREDENTIALS, sha256: Sha256 });
 
 /** Signs what the stand-in received again, with the headers it names as signed and its date: the same Authorization if genuine. */
@@ -96,7 +65,7 @@ describe('npm run dashboard (the signing proxy)', () => {
     standIn.received.length = 0;
   });
   afterAll(async () => {
-    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+    stopDashboardClis();
     await new Promise((resolve) => standIn.server.close(resolve));
   });
 
