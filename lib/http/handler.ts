@@ -19,10 +19,10 @@ export interface HttpRequest {
   deadline: Deadline;
 }
 
-export interface HttpAnswer {
-  statusCode?: number;
-  body: unknown;
-}
+export type HttpAnswer =
+  | { statusCode?: number; body: unknown }
+  /** A body that is not JSON (the dashboard's files), answered as it is with these headers. */
+  | { statusCode?: number; text: string; headers: Record<string, string> };
 
 type HttpContext = Context & { requestId: string; startedAt: number };
 type Event = APIGatewayProxyEventV2;
@@ -88,6 +88,7 @@ export const httpFunction = <Root extends { runtime: RuntimeConfig }>(
       const { runtime } = root;
       const deadline = Deadline.forInvocation(context.getRemainingTimeInMillis?.(), runtime.requestBudgetMs, runtime.answerReserveMs);
       const answer = await handle({ event, requestId: context.requestId, deadline }, root);
+      if ('text' in answer) return { statusCode: answer.statusCode ?? 200, headers: answer.headers, body: answer.text };
       return jsonResponse(answer.statusCode ?? 200, answer.body);
     });
 };

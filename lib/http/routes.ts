@@ -1,6 +1,9 @@
 // Every route of the API. serverless.yml declares the same routes for API Gateway; a test
 // keeps the two in step. The catch-all function uses this table to tell 404 from 405.
 export const ROUTES: ReadonlyArray<{ method: string; path: string }> = [
+  // The dashboard: the page, then its files (lib/dashboard/site.ts).
+  { method: 'GET', path: '/' },
+  { method: 'GET', path: '/dashboard/{file}' },
   { method: 'GET', path: '/v1/groups/{groupId}/online-count' },
   { method: 'GET', path: '/v1/groups/{groupId}/members' },
   { method: 'GET', path: '/v1/groups/{groupId}/admins' },

@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { DASHBOARD_FILES } from '#lib/dashboard/site.ts';
 import { ROUTES } from '#lib/http/routes.ts';
 import { DEMO_CREDENTIALS } from '#support/demo-credentials.ts';
 import { EXAMPLE_SECRET_ARNS, type PackagedService, packageService, resourcesOfType, roleStatements } from '#support/package-service.ts';
@@ -52,7 +54,7 @@ describe('packaged CloudFormation template', () => {
   });
 
   test('every function runs on nodejs22.x', () => {
-    expect(functions().length).toBe(17);
+    expect(functions().length).toBe(18);
     for (const [, fn] of functions()) expect(fn.Properties.Runtime).toBe('nodejs22.x');
   });
 
@@ -111,6 +113,7 @@ describe('packaged CloudFormation template', () => {
       GroupOnlineMembersLambdaFunction: 'TencentApiRole',
       RoomOnlineUsersLambdaFunction: 'VolcApiRole',
       NotFoundLambdaFunction: 'FallbackRole',
+      DashboardLambdaFunction: 'FallbackRole',
       SnapshotLambdaFunction: 'SnapshotRole',
       GroupOnlineCountHistoryLambdaFunction: 'HistoryReadRole',
       RoomOnlineUsersHistoryLambdaFunction: 'HistoryReadRole',
@@ -206,11 +209,30 @@ describe('packaged CloudFormation template', () => {
     }
   });
 
+  test('the dashboard function carries the page and uPlot inside its bundle, and no other file', () => {
+    const listing = execFileSync('unzip', ['-Z1', path.join(service.dir, 'dashboard.zip')])
+      .toString('utf8')
+      .trim()
+      .split('\n');
+    expect(listing.filter((file) => !file.endsWith('/'))).toEqual(['handlers/dashboard.mjs']);
+    const bundle = execFileSync('unzip', ['-p', path.join(service.dir, 'dashboard.zip')], { maxBuffer: 64 * 1024 * 1024 }).toString('utf8');
+    for (const file of Object.values(DASHBOARD_FILES)) {
+      // Inlined as a string literal: a distinctive line of each file is in the bundle, escaped as esbuild writes it.
+      const line = readFileSync(file.source, 'utf8')
+        .split('\n')
+        .find((text) => text.length > 40) as string;
+      expect({ file: file.source, inside: bundle.includes(line) || bundle.includes(JSON.stringify(line).slice(1, -1)) }).toEqual({
+        file: file.source,
+        inside: true,
+      });
+    }
+  });
+
   test('bundles carry no local demo secret', () => {
     const zips = functions()
       .map(([name]) => name.replace(/LambdaFunction$/, ''))
       .map((name) => `${name[0]?.toLowerCase()}${name.slice(1)}`);
-    expect(zips).toHaveLength(17);
+    expect(zips).toHaveLength(18);
     for (const zip of zips) {
       const text = execFileSync('unzip', ['-p', path.join(service.dir, `${zip}.zip`)], { maxBuffer: 64 * 1024 * 1024 }).toString('utf8');
       expect(text.length).toBeGreaterThan(1000);

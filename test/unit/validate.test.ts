@@ -93,6 +93,9 @@ describe('paths and routes', () => {
     expect(allowedMethods('/v1/groups/x/online-members')).toEqual(['GET']);
     expect(allowedMethods('/v1/groups/x/online-count')).toEqual(['GET']);
     expect(allowedMethods('/v1/groups/x')).toEqual([]);
+    expect(allowedMethods('/')).toEqual(['GET']);
+    expect(allowedMethods('/dashboard/app.js')).toEqual(['GET']);
+    expect(allowedMethods('/dashboard')).toEqual([]);
   });
 
   test('request IDs: a safe caller ID is kept, anything else replaced', () => {
