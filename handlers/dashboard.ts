@@ -1,4 +1,4 @@
-import { composePlainHttp } from '#lib/compose/functions.ts';
+import { composePlainHttp } from '#lib/compose/runtime.ts';
 import { EMBEDDED_DASHBOARD_FILES } from '#lib/dashboard/embedded.ts';
 import { type DashboardFileName, dashboardAsset, dashboardHeaders } from '#lib/dashboard/site.ts';
 import { ApiError } from '#lib/http/api-error.ts';
