@@ -35,6 +35,7 @@ await seedDemoData(stack.emulator.url, stack.emulator.credentials().volc.rtcAppI
 
 process.stdout.write(`
 livegate is running.
+  Dashboard:  ${stack.apiUrl}/      (every tracked group and room, its count and chart; refreshes every 10 s)
   API:        ${stack.apiUrl}      (routes are open locally; in AWS every route needs IAM or JWT auth)
   Emulator:   ${stack.emulator.url}      (Tencent Chat, Volcengine RTC, Secrets Manager; control API under /_emulator)
   DynamoDB:   ${stack.dynamo.endpoint}      (dynalite; data in ${dataDir}, tables ${stack.tableName}, ${stack.trackingTableName})

@@ -64,8 +64,10 @@ const dateTime = (iso) => new Date(iso).toLocaleString(locale);
 
 class ApiFailure extends Error {
   constructor(url, status, body) {
+    // The API's own errors, or API Gateway's (`{"message":"Forbidden"}`) when authorization fails.
     const code = body?.error?.code ?? 'HTTP';
-    super(`${url.split('?')[0]}: ${status} ${code}${body?.error?.message ? ` (${body.error.message})` : ''}`);
+    const message = body?.error?.message ?? body?.message;
+    super(`${url.split('?')[0]}: ${status} ${code}${message ? ` (${message})` : ''}`);
     this.status = status;
     this.body = body;
   }

@@ -78,6 +78,10 @@ describe('dashboard (headless Chromium)', () => {
 
   afterAll(async () => {
     await browser?.close();
+    // Other tests count what the snapshot run samples: leave nothing tracked behind.
+    await callApi(groupPath(GROUP, 'tracking'), { method: 'DELETE' });
+    await callApi(`/v1/rooms/${ROOM}/tracking`, { method: 'DELETE' });
+    await emulator.deleteGroup(GROUP);
   });
 
   test('lists every tracked target with its newest count, and sparklines', async () => {

@@ -94,6 +94,12 @@ describe('npm start', () => {
     expect(output.text).toMatch(/Scheduling \[snapshot\] cron: \[\* \* \* \* \?\]/);
     expect(output.text).toContain('/online-count/history');
 
+    // The dashboard, on the API's own port.
+    expect(output.text).toContain(`Dashboard:  http://127.0.0.1:${apiPort}/ `);
+    const dashboard = await fetch(`http://127.0.0.1:${apiPort}/`);
+    expect({ status: dashboard.status, type: dashboard.headers.get('content-type') }).toEqual({ status: 200, type: 'text/html; charset=utf-8' });
+    expect(await dashboard.text()).toContain('dashboard/app.js');
+
     const live = await fetch(`http://127.0.0.1:${apiPort}/v1/groups/%40TGS%23aDEMOLIVE1/online-count`);
     expect(live.status).toBe(200);
     const room = await (await fetch(`http://127.0.0.1:${apiPort}/v1/rooms/demo-room-1/online-users`)).json();

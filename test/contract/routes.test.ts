@@ -18,6 +18,15 @@ describe('routes', () => {
     '/dashboard/uPlot.esm.js',
     '/dashboard/app.js/extra',
     '/prod/dashboard/app.js',
+    // Names that are not the dashboard's files, however they are spelled.
+    '/dashboard/constructor',
+    '/dashboard/__proto__',
+    '/dashboard/hasOwnProperty',
+    '/dashboard/APP.JS',
+    '/dashboard/app.js%00',
+    '/dashboard/..%2Fpackage.json',
+    '/dashboard/%2E%2E%2Fserverless.yml',
+    '/dashboard/uPlot.d.ts',
   ])('404 NOT_FOUND for %s', async (path) => {
     expectContractError(await callApi(path), 404, 'NOT_FOUND');
   });
