@@ -217,7 +217,10 @@ try {
     const ceiling = 200 * scale;
     const a = await snapshotThroughput(emulator.url, dynamo.url, 2000, 10 / scale, minute, ceiling);
     const b = await snapshotThroughput(emulator.url, dynamo.url, 12_000, minute, minute, ceiling);
-    const pushed = await snapshotThroughput(emulator.url, dynamo.url, 2000, 10 / scale, minute, ceiling, { pushes: true });
+    // Always at full size: a real minute of 10 s ticks at the real 200/s ceiling. Scaled by 5 the
+    // pushes double an already scaled load (2,000 calls a second in this process), which measures
+    // this machine's cores rather than the gates.
+    const pushed = await snapshotThroughput(emulator.url, dynamo.url, 2000, 10, 60, 200, { pushes: true });
     const growth = [];
     for (const groups of [1000, 2000, 6000, 12_000]) growth.push(await snapshotThroughput(emulator.url, dynamo.url, groups, minute, minute, ceiling));
     const throughputRow = (row: typeof a) => [
@@ -243,7 +246,7 @@ try {
       '',
       `Goals: 2,000 groups ${goal(a.samplesPerSecond >= 0.95 * a.ceiling && a.peakPerSecond <= a.ceiling)}; 12,000 groups ${goal(b.samplesPerSecond >= 0.95 * b.ceiling && b.peakPerSecond <= b.ceiling)}.`,
       '',
-      'With every sample pushed to its group (`broadcastTencentMode=always`, send_group_msg at its own ceiling): both APIs at or under the ceiling, no gap.',
+      'With every sample pushed to its group (`broadcastTencentMode=always`, send_group_msg at its own ceiling), at full size whatever the scale: a 60 s minute of 10 s ticks at 200/s.',
       '',
       table(
         ['groups', 'interval', 'samples', 'gaps', 'get_online_member_num peak', 'pushes sent', 'pushes failed', 'send_group_msg peak', 'rejected (both)'],
@@ -262,7 +265,7 @@ try {
         ],
       ),
       '',
-      `Goal: ${goal(pushed.gaps === 0 && pushed.peakPerSecond <= pushed.ceiling && (pushed.pushes?.peakPerSecond ?? Infinity) <= pushed.ceiling && pushed.pushes?.sent === pushed.samples)}.`,
+      `Goal (both APIs at or under the ceiling, nothing refused): ${goal(pushed.rejected === 0 && (pushed.pushes?.rejected ?? 1) === 0 && pushed.peakPerSecond <= pushed.ceiling && (pushed.pushes?.peakPerSecond ?? Infinity) <= pushed.ceiling)}; every tick sampled and pushed: ${goal(pushed.gaps === 0 && pushed.pushes?.sent === pushed.samples)}.`,
       '',
       'Growth with the number of groups (one sample per group per window):',
       '',
