@@ -7,7 +7,7 @@ import type { Target } from '#lib/snapshots/targets.ts';
 import { DynamoTrackingRegistry } from '#lib/tracking/registry-dynamodb.ts';
 import { type FaultProxy, startFaultProxy } from '#test/support/fault-proxy.ts';
 import { emulator } from '#test/support/http.ts';
-import { dynamoEndpoint, freshRegistry, snapshotProviders, useLocalAws } from '#test/support/snapshots.ts';
+import { dynamoEndpoint, freshRegistry, freshRegistryTable, snapshotProviders, useLocalAws } from '#test/support/snapshots.ts';
 
 // The registry against dynalite: what each change stores, and what reading it costs a run.
 
@@ -60,8 +60,8 @@ describe('tracking registry', () => {
   });
 
   test('a run with 5,000 tracked targets reads the registry in a handful of DynamoDB calls', async () => {
-    const fresh = await freshRegistry();
-    const tableName = (fresh as unknown as { tableName: string }).tableName;
+    const tableName = await freshRegistryTable();
+    const fresh = new DynamoTrackingRegistry({ tableName });
     const now = Date.now();
     const targets = Array.from({ length: 5000 }, (_, index) => group(`@TGS#aTRACKED${String(index).padStart(5, '0')}`));
     await inPool(

@@ -85,12 +85,14 @@ export const coldTencentClient = (): TencentChatClient => {
  * A tracking registry of its own (a new table in the suite's dynalite), so what other tests
  * track through the API never joins a run whose targets a test counts.
  */
-export const freshRegistry = async (): Promise<DynamoTrackingRegistry> => {
+export const freshRegistryTable = async (): Promise<string> => {
   // Jest loads this module afresh for each test file: a counter would repeat, a random name does not.
   const tableName = `livegate-test-tracking-${randomUUID()}`;
   await ensureTable(dynamoEndpoint(), 'tracking', tableName, process.cwd());
-  return new DynamoTrackingRegistry({ tableName });
+  return tableName;
 };
+
+export const freshRegistry = async (): Promise<DynamoTrackingRegistry> => new DynamoTrackingRegistry({ tableName: await freshRegistryTable() });
 
 /** What runSnapshot needs: the providers, the suite's table (or `store`), a fresh registry (or `registry`), settings. */
 export const runDependencies = async (
