@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { applyCallbackEffect, RecentRenewals } from '#lib/callbacks/effects.ts';
 import { Deadline } from '#lib/deadline.ts';
 import { inPool } from '#lib/pool.ts';
 import { collectTargets } from '#lib/snapshots/collect-targets.ts';
@@ -46,6 +47,40 @@ describe('tracking registry', () => {
     // Ending a source of a target never tracked changes nothing and creates nothing.
     expect(await registry.removeSources(group('@TGS#aNEVER'), ['api'], t0)).toEqual({ target: group('@TGS#aNEVER'), sources: {} });
     expect((await registry.page('group', {})).items).toEqual([]);
+  });
+
+  test('membership renewals reach the registry at most every 5 minutes per target; starts and ends always do', async () => {
+    const registry = await freshRegistry();
+    const renewals = new RecentRenewals();
+    const target = group('@TGS#aRENEWED');
+    const other = group('@TGS#aRENEWED2');
+    const idleMs = 6 * HOUR;
+    const t0 = 1_700_000_000_000;
+    const expiry = async (of: Target) =>
+      (await registry.page('group', {})).items.find((item) => item.target.groupId === (of as { groupId: string }).groupId)?.sources.callback?.expiresAt;
+    const apply = (effect: Parameters<typeof applyCallbackEffect>[1], now: number) => applyCallbackEffect(registry, effect, { idleMs, now, renewals });
+
+    await apply({ action: 'track', target, renewal: false }, t0);
+    await apply({ action: 'track', target, renewal: true }, t0 + 1000);
+    expect(await expiry(target)).toBe(t0 + 1000 + idleMs);
+    // A burst of joins within 5 minutes writes nothing more: the stored end stays where the first renewal put it.
+    await apply({ action: 'track', target, renewal: true }, t0 + 60_000);
+    await apply({ action: 'track', target, renewal: true }, t0 + 4 * 60_000);
+    expect(await expiry(target)).toBe(t0 + 1000 + idleMs);
+    // Each target has its own pace.
+    await apply({ action: 'track', target: other, renewal: true }, t0 + 4 * 60_000);
+    expect(await expiry(other)).toBe(t0 + 4 * 60_000 + idleMs);
+    // Five minutes after the last written renewal, the next one is written.
+    await apply({ action: 'track', target, renewal: true }, t0 + 1000 + 5 * 60_000);
+    expect(await expiry(target)).toBe(t0 + 1000 + 5 * 60_000 + idleMs);
+    // A start is never skipped, even right after a renewal.
+    await apply({ action: 'track', target, renewal: false }, t0 + 6 * 60_000);
+    expect(await expiry(target)).toBe(t0 + 6 * 60_000 + idleMs);
+    // An end is written and forgets the pace, so the next renewal after it starts the source again at once.
+    await apply({ action: 'untrack', target }, t0 + 6 * 60_000 + 1);
+    expect(await expiry(target)).toBeUndefined();
+    await apply({ action: 'track', target, renewal: true }, t0 + 6 * 60_000 + 2);
+    expect(await expiry(target)).toBe(t0 + 6 * 60_000 + 2 + idleMs);
   });
 
   test('an event is remembered once; forgetting it lets it through again', async () => {
