@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { sleep } from '#lib/sleep.ts';
 import { WALKTHROUGH_ROOM } from '#local/demo.ts';
 import { LOCAL_SECRET_NAMES } from '#support/demo-credentials.ts';
 import { freeApiPort } from '#support/ports.ts';
@@ -44,10 +45,17 @@ const runPrinted = async (text: string, marker: string): Promise<{ status: numbe
 describe('npm start', () => {
   let child: ChildProcess | undefined;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'livegate-npm-start-'));
-  afterAll(() => {
-    if (child?.exitCode === null && child.pid) process.kill(-child.pid, 'SIGKILL');
+  afterAll(async () => {
+    // A failed test leaves the stack up. SIGTERM first: npm start then stops serverless-offline,
+    // which runs in a process group of its own and would outlive a SIGKILL of npm start's group.
+    if (child?.exitCode === null && child.pid) {
+      const exited = new Promise((resolve) => child?.once('exit', resolve));
+      process.kill(-child.pid, 'SIGTERM');
+      const stopped = await Promise.race([exited.then(() => true), sleep(15_000).then(() => false)]);
+      if (!stopped && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+    }
     rmSync(dataDir, { recursive: true, force: true });
-  });
+  }, 30_000);
 
   const start = async (ports: { apiPort: number; emulatorPort: number; dynamoPort: number }, output: { text: string }) => {
     child = spawn(process.execPath, ['local/start.ts'], {
