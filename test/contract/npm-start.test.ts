@@ -51,7 +51,7 @@ describe('npm start', () => {
     if (child?.exitCode === null && child.pid) {
       const exited = new Promise((resolve) => child?.once('exit', resolve));
       process.kill(-child.pid, 'SIGTERM');
-      const stopped = await Promise.race([exited.then(() => true), sleep(15_000).then(() => false)]);
+      const stopped = await Promise.race([exited.then(() => true), sleep(15_000, { unref: true }).then(() => false)]);
       if (!stopped && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
     }
     rmSync(dataDir, { recursive: true, force: true });
