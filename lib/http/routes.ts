@@ -1,24 +1,33 @@
 // Every route of the API. serverless.yml declares the same routes for API Gateway; a test
 // keeps the two in step. The catch-all function uses this table to tell 404 from 405.
-export const ROUTES: ReadonlyArray<{ method: string; path: string }> = [
+
+/**
+ * Who may call a route: `read` (reads only; the read scope or the admin scope, the read-only or the admin
+ * IAM policy), `admin` (changes something: the admin scope or the admin IAM policy), `callback` (a provider,
+ * authenticated by its own signature, no AWS authorizer). Required, so a new route cannot be added without
+ * choosing; test/template/authorization.test.ts holds serverless.yml and the IAM policies to it.
+ */
+export type RouteAccess = 'read' | 'admin' | 'callback';
+
+export const ROUTES: ReadonlyArray<{ method: string; path: string; access: RouteAccess }> = [
   // The dashboard: the page, then its files (lib/dashboard/site.ts).
-  { method: 'GET', path: '/' },
-  { method: 'GET', path: '/dashboard/{file}' },
-  { method: 'GET', path: '/v1/groups/{groupId}/online-count' },
-  { method: 'GET', path: '/v1/groups/{groupId}/members' },
-  { method: 'GET', path: '/v1/groups/{groupId}/admins' },
-  { method: 'POST', path: '/v1/groups/{groupId}/admins' },
-  { method: 'GET', path: '/v1/groups/{groupId}/online-members' },
-  { method: 'GET', path: '/v1/rooms/{roomId}/online-users' },
-  { method: 'GET', path: '/v1/groups/{groupId}/online-count/history' },
-  { method: 'GET', path: '/v1/rooms/{roomId}/online-users/history' },
-  { method: 'PUT', path: '/v1/groups/{groupId}/tracking' },
-  { method: 'DELETE', path: '/v1/groups/{groupId}/tracking' },
-  { method: 'PUT', path: '/v1/rooms/{roomId}/tracking' },
-  { method: 'DELETE', path: '/v1/rooms/{roomId}/tracking' },
-  { method: 'GET', path: '/v1/tracking' },
-  { method: 'POST', path: '/v1/callbacks/tencent' },
-  { method: 'POST', path: '/v1/callbacks/volcengine' },
+  { method: 'GET', path: '/', access: 'read' },
+  { method: 'GET', path: '/dashboard/{file}', access: 'read' },
+  { method: 'GET', path: '/v1/groups/{groupId}/online-count', access: 'read' },
+  { method: 'GET', path: '/v1/groups/{groupId}/members', access: 'read' },
+  { method: 'GET', path: '/v1/groups/{groupId}/admins', access: 'read' },
+  { method: 'POST', path: '/v1/groups/{groupId}/admins', access: 'admin' },
+  { method: 'GET', path: '/v1/groups/{groupId}/online-members', access: 'read' },
+  { method: 'GET', path: '/v1/rooms/{roomId}/online-users', access: 'read' },
+  { method: 'GET', path: '/v1/groups/{groupId}/online-count/history', access: 'read' },
+  { method: 'GET', path: '/v1/rooms/{roomId}/online-users/history', access: 'read' },
+  { method: 'PUT', path: '/v1/groups/{groupId}/tracking', access: 'admin' },
+  { method: 'DELETE', path: '/v1/groups/{groupId}/tracking', access: 'admin' },
+  { method: 'PUT', path: '/v1/rooms/{roomId}/tracking', access: 'admin' },
+  { method: 'DELETE', path: '/v1/rooms/{roomId}/tracking', access: 'admin' },
+  { method: 'GET', path: '/v1/tracking', access: 'read' },
+  { method: 'POST', path: '/v1/callbacks/tencent', access: 'callback' },
+  { method: 'POST', path: '/v1/callbacks/volcengine', access: 'callback' },
 ];
 
 const matches = (template: string, rawPath: string): boolean => {
