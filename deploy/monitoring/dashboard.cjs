@@ -5,6 +5,9 @@
 
 const PERIOD = 60;
 
+/** A `${name}` that Fn::Sub fills: a pseudo parameter, or the Ref of a resource. */
+const sub = (name) => `\${${name}}`;
+
 /** A SEARCH over one metric of our namespace with exactly the catalogue's dimensions. */
 const search = (context, id, metricName, dimensionNames, stat, label = '') => ({
   expression: `SEARCH('{"${context.namespace}",${['service', ...dimensionNames].join(',')}} MetricName="${metricName}"', '${stat}', ${PERIOD})`,
@@ -15,11 +18,11 @@ const search = (context, id, metricName, dimensionNames, stat, label = '') => ({
 /** One of our metrics that has no dimension but `service`. */
 const own = (context, metricName, options) => [context.namespace, metricName, 'service', context.serviceDimension, options];
 
-const api = (metricName, options) => ['AWS/ApiGateway', metricName, 'ApiId', '${HttpApi}', options];
+const api = (metricName, options) => ['AWS/ApiGateway', metricName, 'ApiId', sub('HttpApi'), options];
 
-const graph = (context, title, metrics, extra = {}) => ({
+const graph = (title, metrics, extra = {}) => ({
   type: 'metric',
-  properties: { title, region: '${AWS::Region}', view: 'timeSeries', stacked: false, period: PERIOD, metrics, ...extra },
+  properties: { title, region: sub('AWS::Region'), view: 'timeSeries', stacked: false, period: PERIOD, metrics, ...extra },
 });
 
 // Widgets in rows; each row's widgets share its width equally.
@@ -39,18 +42,17 @@ const rows = (context) => [
       height: 4,
       properties: {
         title: 'Alarms',
-        alarms: context.alarmNames.map((name) => `arn:\${AWS::Partition}:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:${name}`),
+        alarms: context.alarmNames.map((name) => `arn:${sub('AWS::Partition')}:cloudwatch:${sub('AWS::Region')}:${sub('AWS::AccountId')}:alarm:${name}`),
       },
     },
   ],
   [
-    graph(context, 'Requests per route', [[search(context, 'requests', 'Requests', ['route'], 'Sum')]]),
-    graph(context, 'Latency per route, p99 (ms)', [[search(context, 'latency', 'Latency', ['route'], 'p99')]]),
-    graph(context, 'Error answers by route and code', [[search(context, 'errors', 'ErrorResponses', ['route', 'code'], 'Sum')]]),
+    graph('Requests per route', [[search(context, 'requests', 'Requests', ['route'], 'Sum')]]),
+    graph('Latency per route, p99 (ms)', [[search(context, 'latency', 'Latency', ['route'], 'p99')]]),
+    graph('Error answers by route and code', [[search(context, 'errors', 'ErrorResponses', ['route', 'code'], 'Sum')]]),
   ],
   [
     graph(
-      context,
       'API Gateway: 5xx and requests',
       [
         api('5xx', { id: 'errors', stat: 'Sum', label: '5xx' }),
@@ -60,36 +62,33 @@ const rows = (context) => [
       { annotations: { horizontal: [{ label: 'alarm over', value: context.serverErrorRatioThreshold, yAxis: 'right' }] } },
     ),
     graph(
-      context,
       'Lambda errors per function',
-      context.functions.map((fn) => ['AWS/Lambda', 'Errors', 'FunctionName', `\${${fn.logicalId}}`, { stat: 'Sum', label: fn.name }]),
+      context.functions.map((fn) => ['AWS/Lambda', 'Errors', 'FunctionName', sub(fn.logicalId), { stat: 'Sum', label: fn.name }]),
     ),
     graph(
-      context,
       'Lambda throttles per function',
-      context.functions.map((fn) => ['AWS/Lambda', 'Throttles', 'FunctionName', `\${${fn.logicalId}}`, { stat: 'Sum', label: fn.name }]),
+      context.functions.map((fn) => ['AWS/Lambda', 'Throttles', 'FunctionName', sub(fn.logicalId), { stat: 'Sum', label: fn.name }]),
     ),
   ],
   [
-    graph(context, 'Upstream calls (attempts)', [[search(context, 'calls', 'UpstreamCalls', ['upstream', 'api'], 'Sum')]]),
-    graph(context, 'Upstream retries', [[search(context, 'retries', 'UpstreamRetries', ['upstream', 'api'], 'Sum')]]),
-    graph(context, 'Upstream failures by kind', [[search(context, 'failures', 'UpstreamFailures', ['upstream', 'api', 'kind'], 'Sum')]]),
-    graph(context, 'Upstream auth failures', [[search(context, 'auth', 'UpstreamAuthFailures', ['upstream'], 'Sum')]]),
+    graph('Upstream calls (attempts)', [[search(context, 'calls', 'UpstreamCalls', ['upstream', 'api'], 'Sum')]]),
+    graph('Upstream retries', [[search(context, 'retries', 'UpstreamRetries', ['upstream', 'api'], 'Sum')]]),
+    graph('Upstream failures by kind', [[search(context, 'failures', 'UpstreamFailures', ['upstream', 'api', 'kind'], 'Sum')]]),
+    graph('Upstream auth failures', [[search(context, 'auth', 'UpstreamAuthFailures', ['upstream'], 'Sum')]]),
   ],
   [
-    graph(context, 'Rate-limit waits', [[search(context, 'waits', 'RateLimitWaits', ['upstream', 'api'], 'Sum')]]),
-    graph(context, 'Rate-limit wait time (ms waited, sum)', [[search(context, 'waited', 'RateLimitWaitTime', ['upstream', 'api'], 'Sum')]]),
+    graph('Rate-limit waits', [[search(context, 'waits', 'RateLimitWaits', ['upstream', 'api'], 'Sum')]]),
+    graph('Rate-limit wait time (ms waited, sum)', [[search(context, 'waited', 'RateLimitWaitTime', ['upstream', 'api'], 'Sum')]]),
   ],
   [
-    graph(context, 'Snapshot runs completed', [own(context, 'SnapshotRuns', { stat: 'Sum', label: 'runs' })], {
+    graph('Snapshot runs completed', [own(context, 'SnapshotRuns', { stat: 'Sum', label: 'runs' })], {
       annotations: { horizontal: [{ label: 'alarm under', value: 1 }] },
     }),
-    graph(context, 'Snapshot run duration and tick lag (ms, max)', [
+    graph('Snapshot run duration and tick lag (ms, max)', [
       own(context, 'SnapshotRunDuration', { stat: 'Maximum', label: 'run duration' }),
       own(context, 'SnapshotTickLag', { stat: 'Maximum', label: 'worst tick lag' }),
     ]),
     graph(
-      context,
       'Snapshot samples and gaps',
       [
         own(context, 'SnapshotSamples', { id: 'samples', stat: 'Sum', label: 'samples' }),
@@ -105,16 +104,16 @@ const rows = (context) => [
       ],
       { annotations: { horizontal: [{ label: 'alarm over', value: context.gapRatioThreshold, yAxis: 'right' }] } },
     ),
-    graph(context, 'Snapshot gaps by reason', [[search(context, 'reasons', 'SnapshotGapsByReason', ['reason'], 'Sum')]]),
+    graph('Snapshot gaps by reason', [[search(context, 'reasons', 'SnapshotGapsByReason', ['reason'], 'Sum')]]),
   ],
   [
     // Each run (each shard's) counts its targets once a minute: the average is a run's targets.
-    graph(context, 'Snapshot targets by source (per run)', [[search(context, 'targets', 'SnapshotTargets', ['source'], 'Average')]]),
-    graph(context, 'Audience pushes and failures', [
+    graph('Snapshot targets by source (per run)', [[search(context, 'targets', 'SnapshotTargets', ['source'], 'Average')]]),
+    graph('Audience pushes and failures', [
       [search(context, 'pushes', 'SnapshotPushes', ['provider'], 'Sum', 'pushes')],
       [search(context, 'pushFailures', 'SnapshotPushFailures', ['provider'], 'Sum', 'failed')],
     ]),
-    graph(context, 'Callbacks accepted and rejected', [
+    graph('Callbacks accepted and rejected', [
       [search(context, 'accepted', 'CallbacksAccepted', ['provider'], 'Sum', 'accepted')],
       [search(context, 'rejected', 'CallbacksRejected', ['provider', 'reason'], 'Sum', 'rejected')],
     ]),
@@ -151,7 +150,9 @@ const resources = (context) => ({
 const outputs = () => ({
   DashboardUrl: {
     Description: 'The CloudWatch dashboard of this stage',
-    Value: { 'Fn::Sub': 'https://${AWS::Region}.console.aws.amazon.com/cloudwatch/home?region=${AWS::Region}#dashboards:name=${Dashboard}' },
+    Value: {
+      'Fn::Sub': `https://${sub('AWS::Region')}.console.aws.amazon.com/cloudwatch/home?region=${sub('AWS::Region')}#dashboards:name=${sub('Dashboard')}`,
+    },
   },
 });
 
