@@ -421,7 +421,7 @@ describe('dashboard', () => {
       }
     }
     const text = deployed(plain).Dashboard?.Properties.DashboardBody['Fn::Sub'];
-    expect(text).toContain('"ApiId","${HttpApi}"');
+    expect(text).toContain(`"ApiId","\${HttpApi}"`);
     expect(deployed(plain).Dashboard?.Properties.DashboardName).toBe('livegate-prod');
   });
 
@@ -448,7 +448,7 @@ describe('the catalogue', () => {
           return !dimensions || JSON.stringify(use.dimensions) !== JSON.stringify([SERVICE_DIMENSION.name, ...dimensions]);
         }
         const builtIn = AWS_METRICS[use.namespace];
-        return !builtIn || !builtIn.names.includes(use.name) || JSON.stringify(use.dimensions) !== JSON.stringify([builtIn.dimension]);
+        return !builtIn?.names.includes(use.name) || JSON.stringify(use.dimensions) !== JSON.stringify([builtIn.dimension]);
       });
       expect(wrong).toEqual([]);
     }
