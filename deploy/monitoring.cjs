@@ -24,7 +24,10 @@ const shaped = (name, value, pattern, shape) => {
 const optional = (name, value, pattern, shape) => (value === '' ? value : shaped(name, value, pattern, shape));
 
 // The logical id serverless gives a function (its naming.getNormalizedFunctionName).
-const logicalIdOf = (name) => `${name[0].toUpperCase()}${name.slice(1).replaceAll('-', 'Dash').replaceAll('_', 'Underscore')}`;
+const logicalIdOf = (name) => {
+  const normalized = name.replaceAll('-', 'Dash').replaceAll('_', 'Underscore');
+  return `${normalized[0].toUpperCase()}${normalized.slice(1)}`;
+};
 
 module.exports = async ({ resolveVariable, resolveConfigurationProperty }) => {
   const param = async (name) => String(await resolveVariable(`param:${name}`));

@@ -152,7 +152,7 @@ const LAMBDA_PROBLEMS = [
     suffix: 'errors',
     anchor: 'lambda-errors',
     what: 'ended with an unhandled error (a crash, a timeout, out of memory; contract error answers are not counted)',
-    look: 'its log group for the REPORT line and the stack, and whether a deploy just happened',
+    look: "the function's log group (its REPORT line, the stack) and whether a deploy just happened",
   },
   {
     metricName: 'Throttles',
