@@ -4,7 +4,7 @@ import { applyCallbackEffect, RecentRenewals } from '#lib/callbacks/effects.ts';
 import { Deadline } from '#lib/deadline.ts';
 import { inPool } from '#lib/pool.ts';
 import { collectTargets } from '#lib/snapshots/collect-targets.ts';
-import type { Target } from '#lib/snapshots/targets.ts';
+import { type Target, targetKey } from '#lib/snapshots/targets.ts';
 import { DynamoTrackingRegistry } from '#lib/tracking/registry-dynamodb.ts';
 import { type FaultProxy, startFaultProxy } from '#test/support/fault-proxy.ts';
 import { emulator } from '#test/support/http.ts';
@@ -57,7 +57,7 @@ describe('tracking registry', () => {
     const idleMs = 6 * HOUR;
     const t0 = 1_700_000_000_000;
     const expiry = async (of: Target) =>
-      (await registry.page('group', {})).items.find((item) => item.target.groupId === (of as { groupId: string }).groupId)?.sources.callback?.expiresAt;
+      (await registry.page('group', {})).items.find((item) => targetKey(item.target) === targetKey(of))?.sources.callback?.expiresAt;
     const apply = (effect: Parameters<typeof applyCallbackEffect>[1], now: number) => applyCallbackEffect(registry, effect, { idleMs, now, renewals });
 
     await apply({ action: 'track', target, renewal: false }, t0);
