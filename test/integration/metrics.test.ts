@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { SnapshotRunSummaries } from '#local/metrics-summary.ts';
 import { DEMO_CREDENTIALS } from '#support/demo-credentials.ts';
 import { type HttpHandler, httpEvent, lambdaContext } from '#support/lambda-events.ts';
 import { functionEnvironment } from '#support/local-aws.ts';
@@ -74,6 +75,20 @@ const invoke = async (handler: HttpHandler, event: unknown) => {
 
 const onlineCountOf = (groupId: string) => invoke(handlers.onlineCount, httpEvent('GET', `/v1/groups/${encodeURIComponent(groupId)}/online-count`));
 const latency = (route: string) => metric('Latency', 'Milliseconds', { route }, expect.any(Number));
+
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+const signedTencentCallback = (options: { requestTime?: number; sign?: string; body?: string } = {}) => {
+  const requestTime = String(options.requestTime ?? Math.floor(Date.now() / 1000));
+  const query = {
+    SdkAppid: String(DEMO_CREDENTIALS.tencent.sdkAppId),
+    CallbackCommand: 'Group.CallbackAfterCreateGroup',
+    contenttype: 'json',
+    Sign: options.sign ?? sha256(`${DEMO_CREDENTIALS.tencent.callbackToken}${requestTime}`),
+    RequestTime: requestTime,
+  };
+  const body = options.body ?? JSON.stringify({ CallbackCommand: query.CallbackCommand, GroupId: CALLBACK_GROUP, Type: 'AVChatRoom', EventTime: Date.now() });
+  return httpEvent('POST', '/v1/callbacks/tencent', { query, body });
+};
 
 describe('HTTP functions', () => {
   test('an answered request: Requests and Latency of its route, and one upstream call', async () => {
@@ -152,21 +167,7 @@ describe('HTTP functions', () => {
 });
 
 describe('callback functions', () => {
-  const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
-  const tencentCallback = (options: { requestTime?: number; sign?: string; body?: string } = {}) => {
-    const requestTime = String(options.requestTime ?? Math.floor(Date.now() / 1000));
-    const query = {
-      SdkAppid: String(DEMO_CREDENTIALS.tencent.sdkAppId),
-      CallbackCommand: 'Group.CallbackAfterCreateGroup',
-      contenttype: 'json',
-      Sign: options.sign ?? sha256(`${DEMO_CREDENTIALS.tencent.callbackToken}${requestTime}`),
-      RequestTime: requestTime,
-    };
-    const body =
-      options.body ??
-      JSON.stringify({ CallbackCommand: query.CallbackCommand, GroupId: CALLBACK_GROUP, Type: 'AVChatRoom', EventTime: Date.now() });
-    return invoke(handlers.tencentCallback, httpEvent('POST', '/v1/callbacks/tencent', { query, body }));
-  };
+  const tencentCallback = (options: Parameters<typeof signedTencentCallback>[0] = {}) => invoke(handlers.tencentCallback, signedTencentCallback(options));
 
   test('accepted, and rejected by reason: bad signature, stale, malformed', async () => {
     const accepted = await tencentCallback();
@@ -205,6 +206,7 @@ describe('snapshot function', () => {
     await emulator.putGroup(LIVE_GROUP, { type: 'AVChatRoom', onlineCount: 7 });
     await emulator.putGroup(CALLBACK_GROUP, { type: 'Public', onlineCount: 3 });
     await emulator.putRoom(APP, ROOM, { visibleUsers: ['a'], invisibleUsers: [] });
+    await capturingStdout(() => handlers.tencentCallback(signedTencentCallback(), lambdaContext('tracked-by-callback')));
     await atNextWindow(2);
     const { result: summary, stdout } = await capturingStdout(() => handlers.snapshot({}, lambdaContext('snapshot', 60_000)));
     const metrics = emfMetrics(stdout);
@@ -233,6 +235,15 @@ describe('snapshot function', () => {
       ]),
     );
     expect(summary.groups.worstTickLagMs).toBeGreaterThanOrEqual(0);
+
+    // npm start's line for the run, read from the same EMF lines.
+    const summaries = new SnapshotRunSummaries();
+    const printed = stdout.split('\n').flatMap((line) => summaries.read(line) ?? []);
+    const lag = Math.max(summary.groups.worstTickLagMs, summary.rooms.worstTickLagMs);
+    expect(printed).toEqual([expect.stringMatching(/^snapshot run \d\d:\d\d:\d\d–\d\d:\d\d:\d\d: 4 targets \(discovery 1, config 2, callback 1\) · /)]);
+    expect(printed[0]).toContain(
+      ` · 4 samples · 4 gaps (group-not-found 2, unsupported-group-type 2) · 0 pushes · ${summary.durationMs.toLocaleString('en-US')} ms · lag ${lag.toLocaleString('en-US')} ms`,
+    );
 
     const calls = (upstream: string) =>
       Object.fromEntries(
