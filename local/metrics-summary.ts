@@ -46,7 +46,8 @@ export const summaryLine = (blobs: Blob[]): string => {
   const bySource = SOURCES.map((source) => [source, total(Metric.SnapshotTargets, (blob) => blob.source === source)] as const).filter(([, n]) => n > 0);
   const gapReasons = blobs
     .filter((blob) => Metric.SnapshotGapsByReason in blob)
-    .map((blob) => `${blob.reason} ${count(sumOf(blob[Metric.SnapshotGapsByReason]))}`);
+    .map((blob) => `${blob.reason} ${count(sumOf(blob[Metric.SnapshotGapsByReason]))}`)
+    .sort();
   const gaps = total(Metric.SnapshotGaps);
   const pushFailures = total(Metric.SnapshotPushFailures);
   const failed = total(Metric.SnapshotRuns) === 0 ? ' · FAILED (writes did not land)' : '';
