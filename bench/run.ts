@@ -11,6 +11,7 @@ import { packageService, unpackFunctions } from '#support/package-service.ts';
 import { freePort } from '#support/ports.ts';
 import { bareFloorBundle, coldStarts } from './cold-start.ts';
 import { memberPull } from './members.ts';
+import { metricsCost } from './metrics-cost.ts';
 import { startTlsFront } from './processes.ts';
 import { MONTH_TICKS, monthOfHistory } from './rollups.ts';
 import { snapshotThroughput } from './snapshots.ts';
@@ -123,6 +124,41 @@ try {
       ),
       '',
     ]);
+    const metrics = await metricsCost('handlers/group-online-count.ts', httpEvent('GET', `${group}/online-count`), floors.bare, env, coldRuns, warmCalls);
+    const [without, withMetrics] = metrics.cold as [(typeof metrics.cold)[0], (typeof metrics.cold)[0]];
+    const [warmWithout, warmWith] = metrics.warm as [(typeof metrics.warm)[0], (typeof metrics.warm)[0]];
+    sections.get('cold')?.push(
+      '**What Powertools Metrics costs** (`@aws-lambda-powertools/metrics`, EMF on stdout): the online-count function built twice with the packaged esbuild options, ' +
+        'as shipped and with `lib/metrics/recorder.ts` swapped for a recorder that does nothing (`bench/metrics/no-metrics.ts`). ' +
+        `Cold: median of ${coldRuns} fresh processes each, interleaved, wall and CPU time (floor ${ms(metrics.floor.wallMs)}, CPU ${ms(metrics.floor.cpuMs)}). ` +
+        `Warm: both bundles in one process, ${metrics.warmCalls} requests each in alternating blocks of 100, stdout to /dev/null (the EMF lines are written, not shown).`,
+      '',
+      table(
+        ['build', 'bundle', 'load to first answer', 'of which import', 'CPU', 'warm p50', 'warm p99'],
+        [
+          [without.variant, kb(without.bytes), ms(without.wallMs), ms(without.loadMs), ms(without.cpuMs), us(warmWithout.p50Us), us(warmWithout.p99Us)],
+          [
+            withMetrics.variant,
+            kb(withMetrics.bytes),
+            ms(withMetrics.wallMs),
+            ms(withMetrics.loadMs),
+            ms(withMetrics.cpuMs),
+            us(warmWith.p50Us),
+            us(warmWith.p99Us),
+          ],
+          [
+            'cost of metrics',
+            `+${kb(withMetrics.bytes - without.bytes)}`,
+            `${withMetrics.wallMs >= without.wallMs ? '+' : ''}${ms(withMetrics.wallMs - without.wallMs)}`,
+            `${withMetrics.loadMs >= without.loadMs ? '+' : ''}${ms(withMetrics.loadMs - without.loadMs)}`,
+            `${withMetrics.cpuMs >= without.cpuMs ? '+' : ''}${ms(withMetrics.cpuMs - without.cpuMs)}`,
+            `${warmWith.p50Us >= warmWithout.p50Us ? '+' : ''}${us(warmWith.p50Us - warmWithout.p50Us)}`,
+            `${warmWith.p99Us >= warmWithout.p99Us ? '+' : ''}${us(warmWith.p99Us - warmWithout.p99Us)}`,
+          ],
+        ],
+      ),
+      '',
+    );
   }
 
   if (runs('warm')) {

@@ -35,7 +35,7 @@ export const TRANSPORTS: TransportVariant[] = [
 ];
 
 /** The esbuild options `serverless package` uses (serverless.yml, custom.esbuild), so variant bundles match the shipped ones. */
-const packagedOptions = (): BuildOptions => {
+export const packagedOptions = (): BuildOptions => {
   const config = loadYaml(readFileSync('serverless.yml', 'utf8')) as { custom: { esbuild: Record<string, any> } };
   const { bundle, minify, sourcemap, target, platform, format, mainFields, banner, alias } = config.custom.esbuild;
   return { bundle, minify, sourcemap, target, platform, format, mainFields, banner, alias, absWorkingDir: process.cwd(), logLevel: 'error' };

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { authenticateWith, unauthenticated } from '#lib/callbacks/authenticate.ts';
 import { RecentRenewals } from '#lib/callbacks/effects.ts';
+import { countedCallback } from '#lib/callbacks/outcome.ts';
 import { receiveOnce } from '#lib/callbacks/receive.ts';
 import { checkTencentCallback, TENCENT_WINDOW_MS, tencentCallbackEffect } from '#lib/callbacks/tencent.ts';
 import { composeTencentCallbacks } from '#lib/compose/callback-functions.ts';
@@ -16,25 +17,26 @@ const TENCENT_OK = { ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '' };
 
 export const handler = httpFunction(
   () => composeTencentCallbacks(process.env),
-  async ({ event }, { secrets, registry, tracking }) => {
-    const now = Date.now();
-    const query = event.queryStringParameters ?? {};
-    await authenticateWith('tencent', secrets, (secret) => checkTencentCallback(query, secret, now));
-    const body = readJsonBody(event);
-    const issues = new Issues();
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) issues.add('body', 'must be a JSON object');
-    issues.throwIfAny();
-    const effect = tencentCallbackEffect(query.CallbackCommand, body as Record<string, unknown>, issues);
-    issues.throwIfAny();
-    // Tencent's signature covers the token and the time only: the same request seen again within
-    // the window is a replay, refused like any other unauthenticated call.
-    const id = createHash('sha256').update(`${query.RequestTime}\n${query.Sign}\n${query.CallbackCommand}\n${event.body}`).digest('hex');
-    const fresh = await receiveOnce(registry, { provider: 'tencent', id, rememberSeconds: (2 * TENCENT_WINDOW_MS) / 1000 }, effect, {
-      idleMs: tracking.idleMs,
-      now,
-      renewals,
-    });
-    if (!fresh) throw unauthenticated('tencent', 'replayed');
-    return { body: TENCENT_OK };
-  },
+  async ({ event }, { secrets, registry, tracking }) =>
+    countedCallback('tencent-im', async () => {
+      const now = Date.now();
+      const query = event.queryStringParameters ?? {};
+      await authenticateWith('tencent', secrets, (secret) => checkTencentCallback(query, secret, now));
+      const body = readJsonBody(event);
+      const issues = new Issues();
+      if (body === null || typeof body !== 'object' || Array.isArray(body)) issues.add('body', 'must be a JSON object');
+      issues.throwIfAny();
+      const effect = tencentCallbackEffect(query.CallbackCommand, body as Record<string, unknown>, issues);
+      issues.throwIfAny();
+      // Tencent's signature covers the token and the time only: the same request seen again within
+      // the window is a replay, refused like any other unauthenticated call.
+      const id = createHash('sha256').update(`${query.RequestTime}\n${query.Sign}\n${query.CallbackCommand}\n${event.body}`).digest('hex');
+      const fresh = await receiveOnce(registry, { provider: 'tencent', id, rememberSeconds: (2 * TENCENT_WINDOW_MS) / 1000 }, effect, {
+        idleMs: tracking.idleMs,
+        now,
+        renewals,
+      });
+      if (!fresh) throw unauthenticated('tencent', 'replayed');
+      return { body: TENCENT_OK };
+    }),
 );

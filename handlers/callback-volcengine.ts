@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { authenticateWith } from '#lib/callbacks/authenticate.ts';
 import { RecentRenewals } from '#lib/callbacks/effects.ts';
+import { countedCallback } from '#lib/callbacks/outcome.ts';
 import { receiveOnce } from '#lib/callbacks/receive.ts';
 import { checkVolcCallback, readVolcEvent, VOLC_EVENT_MEMORY_SECONDS, volcCallbackEffect } from '#lib/callbacks/volcengine.ts';
 import { composeVolcCallbacks } from '#lib/compose/callback-functions.ts';
@@ -15,21 +16,22 @@ const renewals = new RecentRenewals();
 
 export const handler = httpFunction(
   () => composeVolcCallbacks(process.env),
-  async ({ event }, { secrets, registry, tracking, defaultRtcAppId }) => {
-    const now = Date.now();
-    const callback = readVolcEvent(readJsonBody(event));
-    await authenticateWith('volcengine', secrets, (secret) => checkVolcCallback(callback, secret, defaultRtcAppId, now));
-    const verified = callback as NonNullable<typeof callback>;
-    const issues = new Issues();
-    const effect = volcCallbackEffect(verified, issues);
-    issues.throwIfAny();
-    // Volcengine may deliver an event more than once; its EventId says which were seen.
-    await receiveOnce(
-      registry,
-      { provider: 'volcengine', id: createHash('sha256').update(verified.EventId).digest('hex'), rememberSeconds: VOLC_EVENT_MEMORY_SECONDS },
-      effect,
-      { idleMs: tracking.idleMs, now, renewals },
-    );
-    return { body: { ok: true } };
-  },
+  async ({ event }, { secrets, registry, tracking, defaultRtcAppId }) =>
+    countedCallback('volcengine-rtc', async () => {
+      const now = Date.now();
+      const callback = readVolcEvent(readJsonBody(event));
+      await authenticateWith('volcengine', secrets, (secret) => checkVolcCallback(callback, secret, defaultRtcAppId, now));
+      const verified = callback as NonNullable<typeof callback>;
+      const issues = new Issues();
+      const effect = volcCallbackEffect(verified, issues);
+      issues.throwIfAny();
+      // Volcengine may deliver an event more than once; its EventId says which were seen.
+      await receiveOnce(
+        registry,
+        { provider: 'volcengine', id: createHash('sha256').update(verified.EventId).digest('hex'), rememberSeconds: VOLC_EVENT_MEMORY_SECONDS },
+        effect,
+        { idleMs: tracking.idleMs, now, renewals },
+      );
+      return { body: { ok: true } };
+    }),
 );

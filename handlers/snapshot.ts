@@ -1,4 +1,5 @@
 import type { Context } from 'aws-lambda';
+import { metrics } from '#lib/metrics/recorder.ts';
 import { composeSnapshot } from '#lib/snapshots/compose.ts';
 import { type RunSummary, runSnapshot } from '#lib/snapshots/run.ts';
 import type { Shard } from '#lib/snapshots/targets.ts';
@@ -21,11 +22,15 @@ const parseShard = (event: unknown): Shard => {
 export const handler = async (event: unknown, context?: Context): Promise<RunSummary> => {
   const shard = parseShard(event);
   const remainingMs = context?.getRemainingTimeInMillis?.();
-  return runSnapshot(
-    {
-      ...snapshotFunction.dependenciesFor(shard.count),
-      ...(remainingMs === undefined ? {} : { invocationEndsAt: Date.now() + remainingMs }),
-    },
-    shard,
-  );
+  try {
+    return await runSnapshot(
+      {
+        ...snapshotFunction.dependenciesFor(shard.count),
+        ...(remainingMs === undefined ? {} : { invocationEndsAt: Date.now() + remainingMs }),
+      },
+      shard,
+    );
+  } finally {
+    metrics.flush();
+  }
 };

@@ -1,6 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ConfigError } from './config/env.ts';
 import { log } from './log.ts';
+import { countAwsCalls } from './metrics/aws-sdk.ts';
 import { UpstreamFailure } from './upstream/failure.ts';
 
 // Secrets are read from Secrets Manager, cached for a few minutes, and re-read on demand when
@@ -11,12 +12,16 @@ export interface SecretSource {
   read(secretId: string, signal?: AbortSignal): Promise<string>;
 }
 
-export const secretsManagerSource = (
-  client = new SecretsManagerClient({
+const countedSecretsManager = (): SecretsManagerClient => {
+  const client = new SecretsManagerClient({
     maxAttempts: 2,
     requestHandler: { connectionTimeout: 1000, requestTimeout: 2000 },
-  }),
-): SecretSource => ({
+  });
+  countAwsCalls(client, 'aws-secrets-manager');
+  return client;
+};
+
+export const secretsManagerSource = (client = countedSecretsManager()): SecretSource => ({
   async read(secretId, signal) {
     const answer = await client.send(new GetSecretValueCommand({ SecretId: secretId }), signal ? { abortSignal: signal } : {});
     if (typeof answer.SecretString !== 'string') throw new Error(`secret ${secretId} has no SecretString`);

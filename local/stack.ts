@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import type { CallbackTargets } from '#emulator/callbacks.ts';
 import { type RunningEmulator, startEmulator } from '#emulator/server.ts';
 import { sleep } from '#lib/sleep.ts';
@@ -23,6 +24,8 @@ export interface StackOptions {
   params?: Record<string, string>;
   /** Where serverless-offline's output goes: a file path, or 'inherit' for this terminal. */
   offlineOutput: string | 'inherit';
+  /** With 'inherit': sees each line of the functions' output, and may answer a line to print after it. */
+  watchOutput?: (line: string) => string | undefined;
   projectRoot?: string;
   /** Test-only: the file local/memory-probe.ts writes the functions' live heaps to on SIGUSR2. */
   memoryProbeFile?: string;
@@ -107,6 +110,8 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
     logFile = createWriteStream(options.offlineOutput, { flags: 'a' });
     stdio = ['ignore', 'pipe', 'pipe'];
   }
+  const { watchOutput } = options;
+  if (options.offlineOutput === 'inherit' && watchOutput) stdio = ['ignore', 'pipe', 'inherit'];
   const child = spawn(process.execPath, args, {
     cwd: root,
     env: {
@@ -118,8 +123,15 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
     stdio,
     detached: true, // its own process group, so esbuild's service process stops with it
   });
-  child.stdout?.pipe(logFile as NodeJS.WritableStream);
-  child.stderr?.pipe(logFile as NodeJS.WritableStream);
+  if (logFile) {
+    child.stdout?.pipe(logFile);
+    child.stderr?.pipe(logFile);
+  } else if (watchOutput && child.stdout) {
+    createInterface({ input: child.stdout, crlfDelay: Number.POSITIVE_INFINITY }).on('line', (line) => {
+      const extra = watchOutput(line);
+      process.stdout.write(`${line}\n${extra === undefined ? '' : `${extra}\n`}`);
+    });
+  }
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   const stop = async (): Promise<void> => {

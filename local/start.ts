@@ -1,4 +1,5 @@
 import { DEMO_GROUPS, DEMO_ROOMS, seedDemoData, trackingWalkthrough, tryThis } from './demo.ts';
+import { SnapshotRunSummaries } from './metrics-summary.ts';
 import { startStack } from './stack.ts';
 
 // `npm start`: the emulator with demo rooms and the API on localhost, until Ctrl-C or SIGTERM.
@@ -19,6 +20,7 @@ const dynamoPort = port('DYNAMODB_PORT', 4567);
 const dataDir = process.env.LIVEGATE_DATA_DIR || '.local-data/dynamodb';
 const apiUrl = `http://127.0.0.1:${apiPort}`;
 
+const summaries = new SnapshotRunSummaries();
 process.stdout.write(`Starting livegate locally (API :${apiPort}, emulator :${emulatorPort}) ...\n`);
 const stack = await startStack({
   apiPort,
@@ -26,6 +28,8 @@ const stack = await startStack({
   dynamoPort,
   dynamoDataDir: dataDir,
   offlineOutput: 'inherit',
+  // Each snapshot run's metrics, as one line after its EMF lines.
+  watchOutput: (line) => summaries.read(line),
   // The demo shows the audience sync: each changed count goes to its group or room.
   params: { snapshotRoomIds: Object.values(DEMO_ROOMS).join(','), broadcastTencentMode: 'changed', broadcastVolcMode: 'changed' },
   // The emulator plays the providers' signed callbacks into the local API, as Tencent and Volcengine would.
@@ -39,7 +43,8 @@ livegate is running.
   API:        ${stack.apiUrl}      (routes are open locally; in AWS every route needs IAM or JWT auth)
   Emulator:   ${stack.emulator.url}      (Tencent Chat, Volcengine RTC, Secrets Manager; control API under /_emulator)
   DynamoDB:   ${stack.dynamo.endpoint}      (dynalite; data in ${dataDir}, tables ${stack.tableName}, ${stack.trackingTableName})
-  Snapshots:  every minute, one sample per tracked group and room every 10 s; history fills in after a minute
+  Snapshots:  every minute, one sample per tracked group and room every 10 s; history fills in after a minute;
+              each run ends with a line "snapshot run ...": its targets, samples, gaps, pushes, duration and lag (its metrics)
   Audience:   each changed count is pushed to its group (send_group_msg) and room (SendBroadcast); see the emulator's message logs
   Callbacks:  the emulator signs Tencent and Volcengine callbacks and sends them to ${stack.apiUrl}/v1/callbacks/...
   Demo:       live groups ${DEMO_GROUPS.live}, ${DEMO_GROUPS.smallLive}, ${DEMO_GROUPS.bigLive}; public group ${DEMO_GROUPS.public}

@@ -17,10 +17,20 @@ const MESSAGES: Record<Refusal, string> = {
   'no-callback-secret': 'Callbacks cannot be authenticated: no callback secret is configured.',
 };
 
+/** The 401 of a refused callback, with why it was refused (for the CallbacksRejected metric). */
+export class CallbackRefused extends ApiError {
+  readonly refusal: Refusal;
+
+  constructor(refusal: Refusal) {
+    super('UNAUTHENTICATED', MESSAGES[refusal]);
+    this.refusal = refusal;
+  }
+}
+
 export const unauthenticated = (provider: string, refusal: Refusal): ApiError => {
   log.warn('callback refused', { provider, refusal });
   if (refusal === 'no-callback-secret') log.error('the provider secret has no callback secret field; every callback is refused', { provider });
-  return new ApiError('UNAUTHENTICATED', MESSAGES[refusal]);
+  return new CallbackRefused(refusal);
 };
 
 /** Resolves with the secret the callback verified against; throws 401 UNAUTHENTICATED otherwise. */

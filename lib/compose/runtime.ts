@@ -1,6 +1,8 @@
 import type { Env } from '#lib/config/env.ts';
+import { readMetricsConfig } from '#lib/config/metrics.ts';
 import { type RuntimeConfig, readRuntimeConfig } from '#lib/config/runtime.ts';
 import { log, setLogLevel } from '#lib/log.ts';
+import { configureMetrics } from '#lib/metrics/recorder.ts';
 
 // What every composition root does first. The roots are split by what their functions reach
 // (upstreams, tables, callbacks), so a bundle imports no client it never uses: esbuild cannot drop
@@ -9,6 +11,7 @@ import { log, setLogLevel } from '#lib/log.ts';
 export const runtimeOf = (env: Env): RuntimeConfig => {
   const runtime = readRuntimeConfig(env);
   setLogLevel(runtime.logLevel);
+  configureMetrics(readMetricsConfig(env));
   return runtime;
 };
 

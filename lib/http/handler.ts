@@ -4,9 +4,12 @@ import { ConfigError } from '#lib/config/env.ts';
 import type { RuntimeConfig } from '#lib/config/runtime.ts';
 import { Deadline } from '#lib/deadline.ts';
 import { log } from '#lib/log.ts';
+import { Metric } from '#lib/metrics/catalogue.ts';
+import { metrics } from '#lib/metrics/recorder.ts';
 import { ApiError } from './api-error.ts';
 import { chooseRequestId } from './request-id.ts';
 import { errorResponse, jsonResponse } from './response.ts';
+import { routeOf } from './routes.ts';
 import { toApiError } from './to-api-error.ts';
 
 // The one HTTP wrapper every endpoint uses: request ID, time budget, access log, and the
@@ -50,16 +53,27 @@ const finishResponse = (): middy.MiddlewareObj<Event, Result, Error, HttpContext
     response.headers = { ...response.headers, 'x-request-id': request.context.requestId };
     request.response = response;
     const code = request.error ? (toApiError(request.error)?.code ?? 'INTERNAL') : undefined;
+    const method = request.event.requestContext?.http?.method;
+    const durationMs = Date.now() - request.context.startedAt;
     log.info('request', {
       requestId: request.context.requestId,
-      method: request.event.requestContext?.http?.method,
+      method,
       path: request.event.rawPath,
       status: response.statusCode,
-      durationMs: Date.now() - request.context.startedAt,
+      durationMs,
       ...(code ? { errorCode: code } : {}),
     });
+    countRequest(routeOf(method, request.event.rawPath), durationMs, code);
   };
   return { after: finish, onError: finish };
+};
+
+/** The request's metrics, written with everything else the invocation counted (its upstream calls). */
+const countRequest = (route: string, durationMs: number, code: string | undefined): void => {
+  metrics.add(Metric.Requests, 1, { route });
+  metrics.add(Metric.Latency, durationMs, { route });
+  if (code) metrics.add(Metric.ErrorResponses, 1, { route, code });
+  metrics.flush();
 };
 
 /**

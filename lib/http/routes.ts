@@ -38,3 +38,9 @@ const matches = (template: string, rawPath: string): boolean => {
 
 /** The methods allowed on a path, empty when no route has that path. */
 export const allowedMethods = (rawPath: string): string[] => ROUTES.filter((route) => matches(route.path, rawPath)).map((route) => route.method);
+
+/** The route a request was made on, as API Gateway names it (`GET /v1/tracking`); `$default` when none matches. */
+export const routeOf = (method: string | undefined, rawPath: string | undefined): string => {
+  const route = ROUTES.find((candidate) => candidate.method === method && matches(candidate.path, rawPath ?? ''));
+  return route ? `${route.method} ${route.path}` : '$default';
+};

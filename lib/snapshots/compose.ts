@@ -1,9 +1,11 @@
 import { ConfigError, type Env } from '#lib/config/env.ts';
+import { readMetricsConfig } from '#lib/config/metrics.ts';
 import { readOptionalTencentConfig, readOptionalVolcConfig } from '#lib/config/providers.ts';
 import { readRuntimeConfig } from '#lib/config/runtime.ts';
 import { readSnapshotSettings, readStorageConfig } from '#lib/config/snapshots.ts';
 import { readTrackingConfig } from '#lib/config/tracking.ts';
 import { log, setLogLevel } from '#lib/log.ts';
+import { configureMetrics } from '#lib/metrics/recorder.ts';
 import type { SecretSource } from '#lib/secrets.ts';
 import { DynamoTrackingRegistry } from '#lib/tracking/registry-dynamodb.ts';
 import { emptyPushMemory } from './audience-sync.ts';
@@ -37,6 +39,7 @@ export const readProviderConfigs = (env: Env): ProviderConfigs => {
 export const composeSnapshot = (env: Env, options: { source?: SecretSource } = {}): SnapshotFunction => {
   const configs = readProviderConfigs(env);
   setLogLevel(configs.runtime.logLevel);
+  configureMetrics(readMetricsConfig(env));
   if (!configs.tencent && !configs.volc) log.warn('neither TENCENT_SECRET_ID nor VOLC_SECRET_ID is set: nothing to sample');
   const store = new DynamoSnapshotStore(readStorageConfig(env));
   const tracking = readTrackingConfig(env);

@@ -42,18 +42,20 @@ const DISCOVERY_PER_SECOND = 10;
 export const buildSnapshotProviders = (configs: ProviderConfigs, shardCount: number, options: ClientOptions = {}): SnapshotProviders => {
   const { runtime, settings } = configs;
   const { broadcast } = settings;
-  const pushGate = (mode: string, totalPerSecond: number) => (mode === 'off' ? undefined : new RateGate(perShardRate(totalPerSecond, shardCount)));
+  const pushGate = (mode: string, totalPerSecond: number, counts: { upstream: 'tencent-im' | 'volcengine-rtc'; api: string }) =>
+    mode === 'off' ? undefined : new RateGate(perShardRate(totalPerSecond, shardCount), { counts });
   let tencent: SnapshotProvider<TencentChatClient> | undefined;
   if (configs.tencent) {
-    const gate = new RateGate(perShardRate(settings.tencentRatePerSecond, shardCount));
-    const push = pushGate(broadcast.tencentMode, broadcast.tencentRatePerSecond);
-    const rateGates = { get_online_member_num: gate, get_appid_group_list: new RateGate(DISCOVERY_PER_SECOND), ...(push ? { send_group_msg: push } : {}) };
+    const gate = new RateGate(perShardRate(settings.tencentRatePerSecond, shardCount), { counts: { upstream: 'tencent-im', api: 'get_online_member_num' } });
+    const push = pushGate(broadcast.tencentMode, broadcast.tencentRatePerSecond, { upstream: 'tencent-im', api: 'send_group_msg' });
+    const discoveryGate = new RateGate(DISCOVERY_PER_SECOND, { counts: { upstream: 'tencent-im', api: 'get_appid_group_list' } });
+    const rateGates = { get_online_member_num: gate, get_appid_group_list: discoveryGate, ...(push ? { send_group_msg: push } : {}) };
     tencent = { client: buildTencentClient(configs.tencent, runtime, { ...options, rateGates }), gate, pushGate: push };
   }
   let volc: SnapshotProvider<VolcRtcClient> | undefined;
   if (configs.volc) {
-    const gate = new RateGate(perShardRate(settings.volcRatePerSecond, shardCount));
-    const push = pushGate(broadcast.volcMode, broadcast.volcRatePerSecond);
+    const gate = new RateGate(perShardRate(settings.volcRatePerSecond, shardCount), { counts: { upstream: 'volcengine-rtc', api: 'GetRoomOnlineUsers' } });
+    const push = pushGate(broadcast.volcMode, broadcast.volcRatePerSecond, { upstream: 'volcengine-rtc', api: 'SendBroadcast' });
     const rateGates = { GetRoomOnlineUsers: gate, ...(push ? { SendBroadcast: push } : {}) };
     volc = { client: buildVolcClient(configs.volc, runtime, { ...options, rateGates }), gate, pushGate: push };
   }

@@ -14,6 +14,7 @@ import { groupSampler, roomSampler, type Sampler, type SnapshotProvider, type Sn
 import { RecordWriter } from './record-writer.ts';
 import { syncRegistry } from './registry-sync.ts';
 import { type RollupMemory, type RollupSummary, RollupWriter } from './rollup-writer.ts';
+import { countSnapshotRun } from './run-metrics.ts';
 import { emptyPlanSummary, type PlanSummary, sampleTicks } from './sample-ticks.ts';
 import type { GroupValues, RoomValues, SnapshotStore } from './store.ts';
 import { type Shard, type Target, targetKey } from './targets.ts';
@@ -226,6 +227,7 @@ export const runSnapshot = async (deps: SnapshotDependencies, shard: Shard): Pro
     durationMs: clock() - startedAt,
   };
   log.info('snapshot run', { ...summary, failedWrites: failedWrites.length });
+  countSnapshotRun(summary, failedWrites.length === 0 && failedRollups.length === 0);
   if (failedWrites.length > 0) {
     // The invocation fails so the error shows in Lambda's metrics; the ticks stay unwritten.
     throw new Error(`${failedWrites.length} snapshot writes failed: ${String(failedWrites[0])}`);

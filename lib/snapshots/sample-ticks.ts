@@ -15,6 +15,12 @@ export interface PlanSummary {
   lengthened: boolean;
   ticks: number;
   overCapacityTargets: number;
+  /**
+   * The worst lag behind the plan: for each tick, how long after the planned start of its last
+   * slot its last sample (or gap) was in hand. Upstream latency, the rate gate, the in-flight limit
+   * and a busy event loop all show here; an interval's worth means the tick ran out of time.
+   */
+  worstTickLagMs: number;
 }
 
 export interface TickSampling {
@@ -32,7 +38,13 @@ export interface TickSampling {
   emit: (samples: SnapshotRecord[], gaps: SnapshotRecord[]) => void;
 }
 
-export const emptyPlanSummary = (intervalSeconds: number): PlanSummary => ({ intervalSeconds, lengthened: false, ticks: 0, overCapacityTargets: 0 });
+export const emptyPlanSummary = (intervalSeconds: number): PlanSummary => ({
+  intervalSeconds,
+  lengthened: false,
+  ticks: 0,
+  overCapacityTargets: 0,
+  worstTickLagMs: 0,
+});
 
 export const sampleTicks = async (job: TickSampling): Promise<PlanSummary> => {
   const { targets, clock, emit } = job;
@@ -114,6 +126,8 @@ export const sampleTicks = async (job: TickSampling): Promise<PlanSummary> => {
       inFlight.add(task);
     }
     await Promise.all(inFlight);
+    const lastSlotStart = tick + (sampled.length - 1) * spacingMs;
+    summary.worstTickLagMs = Math.max(summary.worstTickLagMs, Math.round(clock() - lastSlotStart));
     await Promise.all(pushes);
     emit(
       results.filter((record) => record.values),

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Deadline } from '#lib/deadline.ts';
+import { Metric } from '#lib/metrics/catalogue.ts';
+import { metrics } from '#lib/metrics/recorder.ts';
 import type { SecretCache } from '#lib/secrets.ts';
 import { UpstreamFailure } from '#lib/upstream/failure.ts';
 import { parseJsonObject, type RawResponse, sendWithinBudget } from '#lib/upstream/http.ts';
@@ -59,6 +61,7 @@ export class TencentChatClient {
    */
   call(api: TencentApi, body: object, deadline: Deadline): Promise<TencentAnswer> {
     return resilientCall({
+      upstream: 'tencent-im',
       operation: api,
       secrets: this.options.secrets,
       deadline,
@@ -103,6 +106,7 @@ export class TencentChatClient {
             rateGate: this.options.rateGates?.[api],
             onSend: () => {
               this.upstreamCalls += 1;
+              metrics.add(Metric.UpstreamCalls, 1, { upstream: 'tencent-im', api });
             },
           },
         );

@@ -1,4 +1,7 @@
+import { Metric } from '#lib/metrics/catalogue.ts';
+import { metrics } from '#lib/metrics/recorder.ts';
 import { sleep } from '#lib/sleep.ts';
+import type { Provider } from './failure.ts';
 
 // Keeps call starts under a rate the way the upstreams count it: evenly spaced, 3 % wider than
 // 1000/perSecond ms (no burst for the network to bunch up further, and room for the jitter it
@@ -19,24 +22,29 @@ export class RateGate {
   private nextStart = 0;
   private queue: Promise<void> = Promise.resolve();
   private readonly clock: () => number;
+  private readonly counted: { upstream: Provider; api: string } | undefined;
 
-  constructor(perSecond: number, options: { marginMs?: number; clock?: () => number } = {}) {
+  /** `counts`: the upstream API whose calls pass here, for the RateLimitWaits metrics. */
+  constructor(perSecond: number, options: { marginMs?: number; clock?: () => number; counts?: { upstream: Provider; api: string } } = {}) {
     if (!(perSecond > 0)) throw new Error('a rate gate needs a positive rate');
     this.perSecond = perSecond;
     this.spacingMs = 1030 / perSecond;
     this.windowMs = 1000 + (options.marginMs ?? 60);
     this.clock = options.clock ?? Date.now;
+    this.counted = options.counts;
   }
 
   /** Resolves when one more call may start; callers are let through in arrival order. */
   acquire(): Promise<void> {
-    const turn = this.queue.then(() => this.waitForTurn());
+    const arrivedAt = this.clock();
+    const turn = this.queue.then(() => this.waitForTurn(arrivedAt));
     this.queue = turn.catch(() => undefined);
     return turn;
   }
 
-  private async waitForTurn(): Promise<void> {
-    for (;;) {
+  /** A call the gate had to hold is counted as a wait, with how long it was held (its queueing included). */
+  private async waitForTurn(arrivedAt: number): Promise<void> {
+    for (let slept = false; ; slept = true) {
       const now = this.clock();
       while (this.head < this.starts.length && (this.starts[this.head] as number) <= now - this.windowMs) this.head += 1;
       if (this.head > 1024) {
@@ -51,6 +59,11 @@ export class RateGate {
         // far below its rate; starts that fell behind may catch up, but never more than
         // CATCH_UP_MS worth at once, and an idle gate banks nothing for a later burst.
         this.nextStart = Math.max(this.nextStart + this.spacingMs, now - CATCH_UP_MS);
+        const heldMs = now - arrivedAt;
+        if (this.counted && slept) {
+          metrics.add(Metric.RateLimitWaits, 1, this.counted);
+          metrics.add(Metric.RateLimitWaitTime, heldMs, this.counted);
+        }
         return;
       }
       await sleep(Math.max(1, wait));

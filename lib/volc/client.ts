@@ -1,4 +1,6 @@
 import type { Deadline } from '#lib/deadline.ts';
+import { Metric } from '#lib/metrics/catalogue.ts';
+import { metrics } from '#lib/metrics/recorder.ts';
 import type { SecretCache } from '#lib/secrets.ts';
 import { UpstreamFailure } from '#lib/upstream/failure.ts';
 import { parseJsonObject, sendWithinBudget } from '#lib/upstream/http.ts';
@@ -43,6 +45,7 @@ export class VolcRtcClient {
 
   private call(query: Record<string, string>, body: string | undefined, deadline: Deadline): Promise<Record<string, unknown>> {
     return resilientCall({
+      upstream: 'volcengine-rtc',
       operation: query.Action as string,
       secrets: this.options.secrets,
       deadline,
@@ -78,6 +81,7 @@ export class VolcRtcClient {
         rateGate: this.options.rateGates?.[query.Action as string],
         onSend: () => {
           this.upstreamCalls += 1;
+          metrics.add(Metric.UpstreamCalls, 1, { upstream: 'volcengine-rtc', api: query.Action as string });
         },
       },
     );

@@ -145,7 +145,7 @@ describe('snapshot run', () => {
     const windowStart = await atNextWindow(6);
     const summary = await runSnapshot(await runDependencies(providers, { settings: { windowSeconds: 6, intervalSeconds: 2 } }), { index: 0, count: 1 });
     // 120 targets at 50/s do not fit 2 s (100 calls): the shortest interval that tiles 6 s and fits is 3 s.
-    expect(summary.groups).toEqual({ intervalSeconds: 3, lengthened: true, ticks: 2, overCapacityTargets: 0 });
+    expect(summary.groups).toEqual({ intervalSeconds: 3, lengthened: true, ticks: 2, overCapacityTargets: 0, worstTickLagMs: expect.any(Number) });
     expect(summary.gapsByReason).toEqual({});
     expect(summary.samplesWritten).toBe(240);
     const stats = await emulator.stats();
@@ -161,7 +161,7 @@ describe('snapshot run', () => {
     const providers = snapshotProviders(4, 20);
     await atNextWindow(3);
     const summary = await runSnapshot(await runDependencies(providers, { settings: {} }), { index: 0, count: 1 });
-    expect(summary.groups).toEqual({ intervalSeconds: 3, lengthened: true, ticks: 1, overCapacityTargets: 18 });
+    expect(summary.groups).toEqual({ intervalSeconds: 3, lengthened: true, ticks: 1, overCapacityTargets: 18, worstTickLagMs: expect.any(Number) });
     expect(summary.samplesWritten).toBe(12);
     expect(summary.gapsByReason).toEqual({ 'over-capacity': 18 });
   });
