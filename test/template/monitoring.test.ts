@@ -167,7 +167,7 @@ describe('alarms', () => {
     const alarm = alarmsOf(plain).SnapshotRunsMissingAlarm?.Properties;
     expect(alarm).toMatchObject({
       AlarmName: 'livegate-prod-snapshot-runs-missing',
-      Namespace: 'Livegate',
+      Namespace: 'Livegate/prod',
       MetricName: 'SnapshotRuns',
       Dimensions: serviceDimension,
       Statistic: 'Sum',
@@ -184,7 +184,7 @@ describe('alarms', () => {
     const alarm = alarmsOf(plain).SnapshotGapRatioAlarm?.Properties;
     const metric = (id: string, name: string) => ({
       Id: id,
-      MetricStat: { Metric: { Namespace: 'Livegate', MetricName: name, Dimensions: serviceDimension }, Period: 300, Stat: 'Sum' },
+      MetricStat: { Metric: { Namespace: 'Livegate/prod', MetricName: name, Dimensions: serviceDimension }, Period: 300, Stat: 'Sum' },
       ReturnData: false,
     });
     expect(alarm).toMatchObject({
@@ -213,7 +213,7 @@ describe('alarms', () => {
     for (const [key, upstream] of Object.entries(upstreams)) {
       expect(alarms[`UpstreamAuthFailures${key}Alarm`]?.Properties).toMatchObject({
         AlarmName: `livegate-prod-upstream-auth-${upstream}`,
-        Namespace: 'Livegate',
+        Namespace: 'Livegate/prod',
         MetricName: 'UpstreamAuthFailures',
         Dimensions: [...serviceDimension, { Name: 'upstream', Value: upstream }],
         Statistic: 'Sum',
@@ -427,7 +427,7 @@ describe('dashboard', () => {
 
   test('it shows every metric of the catalogue, by its catalogue dimensions, and the AWS built-ins the alarms use', () => {
     const uses = dashboardMetrics(dashboardBody(plain));
-    const ours = uses.filter((use) => use.namespace === 'Livegate');
+    const ours = uses.filter((use) => use.namespace === 'Livegate/prod');
     expect([...new Set(ours.map((use) => use.name))].sort()).toEqual(Object.keys(METRIC_CATALOGUE).sort());
     for (const [namespace, { names }] of Object.entries(AWS_METRICS))
       expect([...new Set(uses.filter((use) => use.namespace === namespace).map((use) => use.name))].sort()).toEqual([...names].sort());
@@ -439,7 +439,7 @@ describe('dashboard', () => {
 describe('the catalogue', () => {
   test('no metric in the alarms or the dashboard is outside the catalogue, nor read by other dimensions than its own', () => {
     for (const service of [plain, withEmail]) {
-      const namespace = service === plain ? 'Livegate' : 'Livegate-prod';
+      const namespace = service === plain ? 'Livegate/prod' : 'Livegate-prod';
       const uses = [...alarmMetrics(service), ...dashboardMetrics(dashboardBody(service))];
       expect(uses.length).toBeGreaterThan(60);
       const wrong = uses.filter((use) => {

@@ -58,9 +58,9 @@ describe('packaged CloudFormation template', () => {
     for (const [, fn] of functions()) expect(fn.Properties.Runtime).toBe('nodejs22.x');
   });
 
-  test('every function publishes its metrics in the namespace of metricsNamespace, Livegate by default', () => {
+  test('every function publishes its metrics in the namespace of metricsNamespace, Livegate/<stage> by default', () => {
     for (const [name, fn] of functions())
-      expect({ name, namespace: fn.Properties.Environment?.Variables?.METRICS_NAMESPACE }).toEqual({ name, namespace: 'Livegate' });
+      expect({ name, namespace: fn.Properties.Environment?.Variables?.METRICS_NAMESPACE }).toEqual({ name, namespace: 'Livegate/test' });
   });
 
   test('each function can read only the secrets it uses', () => {
