@@ -4,6 +4,7 @@ export const ROUTES: ReadonlyArray<{ method: string; path: string }> = [
   // The dashboard: the page, then its files (lib/dashboard/site.ts).
   { method: 'GET', path: '/' },
   { method: 'GET', path: '/dashboard/{file}' },
+  { method: 'GET', path: '/openapi.json' },
   { method: 'GET', path: '/v1/groups/{groupId}/online-count' },
   { method: 'GET', path: '/v1/groups/{groupId}/members' },
   { method: 'GET', path: '/v1/groups/{groupId}/admins' },

@@ -54,7 +54,7 @@ describe('packaged CloudFormation template', () => {
   });
 
   test('every function runs on nodejs22.x', () => {
-    expect(functions().length).toBe(18);
+    expect(functions().length).toBe(19);
     for (const [, fn] of functions()) expect(fn.Properties.Runtime).toBe('nodejs22.x');
   });
 
