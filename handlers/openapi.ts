@@ -12,8 +12,7 @@ const ETAG = `"${createHash('sha256').update(DOCUMENT).digest('base64url').slice
 const CACHING = { 'cache-control': 'public, max-age=300', etag: ETAG };
 
 /** Whether an If-None-Match header names our version (a list, weak tags, or `*`). */
-const isCurrent = (ifNoneMatch: string | undefined): boolean =>
-  ifNoneMatch !== undefined && ifNoneMatch.split(',').some((tag) => ['*', ETAG, `W/${ETAG}`].includes(tag.trim()));
+const isCurrent = (ifNoneMatch: string | undefined): boolean => ifNoneMatch?.split(',').some((tag) => ['*', ETAG, `W/${ETAG}`].includes(tag.trim())) === true;
 
 export const handler = httpFunction(
   () => composePlainHttp(process.env),

@@ -1,9 +1,9 @@
 import { VOLC_SIGNED_FIELDS } from '#lib/callbacks/signatures.ts';
-import { MEMBER_FIELDS, MEMBER_ROLES, type MemberField } from '#lib/groups/members.ts';
+import { MEMBER_ROLES, type MemberField } from '#lib/groups/members.ts';
 import { ERROR_STATUS } from '#lib/http/api-error.ts';
 import { ACCOUNT_MAX_BYTES, ADMIN_ACCOUNTS_MAX, ADMIN_ACTIONS, TARGET_KINDS } from '#lib/http/inputs.ts';
 import { MAX_TTL_HOURS } from '#lib/http/tracking-body.ts';
-import { CONTROL_CHARACTER_CLASS, CUSTOM_FIELD_KEY_PATTERN, GROUP_ID_MAX_BYTES, ROOM_ID_PATTERN } from '#lib/http/validate.ts';
+import { CONTROL_CHARACTER_CLASS, GROUP_ID_MAX_BYTES, ROOM_ID_PATTERN } from '#lib/http/validate.ts';
 import { STEPS } from '#lib/snapshots/history.ts';
 import { TRACKING_SOURCES } from '#lib/tracking/tracked-target.ts';
 import { PROVIDERS } from '#lib/upstream/failure.ts';
@@ -56,6 +56,7 @@ const historyOf = (target: 'Group' | 'Room', ids: Record<string, Schema>): Schem
   }),
   // Points are raw ticks with step=raw, buckets with any other step.
   if: { type: 'object', properties: { step: { const: 'raw' } } },
+  // biome-ignore lint/suspicious/noThenProperty: `then` is the JSON Schema keyword, not a thenable.
   then: { type: 'object', properties: { points: { type: 'array', items: ref(`${target}RawPoint`) } } },
   else: { type: 'object', properties: { points: { type: 'array', items: ref('BucketPoint') } } },
 });
