@@ -93,6 +93,14 @@ describe('the OpenAPI description', () => {
   });
 });
 
+test("the README's typed client is docs/examples/typed-client.ts, which the contract tests type-check and run", () => {
+  const readme = readFileSync('README.md', 'utf8');
+  const section = readme.slice(readme.indexOf('### Typed client'));
+  const shown = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+  const example = readFileSync('docs/examples/typed-client.ts', 'utf8').replace(/^(\/\/.*\n)+/, '');
+  expect(shown).toBe(example);
+});
+
 describe('the answer validator', () => {
   const check = createAnswerValidator();
   const json = (body: unknown, extra: Record<string, string> = {}) => ({
