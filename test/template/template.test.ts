@@ -232,7 +232,7 @@ describe('packaged CloudFormation template', () => {
     const zips = functions()
       .map(([name]) => name.replace(/LambdaFunction$/, ''))
       .map((name) => `${name[0]?.toLowerCase()}${name.slice(1)}`);
-    expect(zips).toHaveLength(18);
+    expect(zips).toHaveLength(19);
     for (const zip of zips) {
       const text = execFileSync('unzip', ['-p', path.join(service.dir, `${zip}.zip`)], { maxBuffer: 64 * 1024 * 1024 }).toString('utf8');
       expect(text.length).toBeGreaterThan(1000);
