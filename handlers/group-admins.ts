@@ -1,17 +1,16 @@
 import { composeTencentApi } from '#lib/compose/upstream-functions.ts';
-import { type AdminAction, changeAdmins, MAX_ADMINS } from '#lib/groups/admins.ts';
+import { type AdminAction, changeAdmins } from '#lib/groups/admins.ts';
 import { httpFunction } from '#lib/http/handler.ts';
+import { ACCOUNT_MAX_BYTES, ADMIN_ACCOUNTS_MAX, ADMIN_ACTIONS } from '#lib/http/inputs.ts';
 import { readJsonBody } from '#lib/http/json-body.ts';
 import { rawPathParam } from '#lib/http/path.ts';
 import { groupId, hasControlCharacters, Issues, knownQuery } from '#lib/http/validate.ts';
 
 const ROUTE = '/v1/groups/{groupId}/admins';
-const ACTIONS: readonly AdminAction[] = ['set', 'cancel'];
-const ACCOUNT_MAX_BYTES = 32;
 
 const parseAccounts = (value: unknown, issues: Issues): string[] | undefined => {
-  if (!Array.isArray(value) || value.length < 1 || value.length > MAX_ADMINS) {
-    return issues.add('accounts', `must be an array of 1 to ${MAX_ADMINS} accounts`);
+  if (!Array.isArray(value) || value.length < 1 || value.length > ADMIN_ACCOUNTS_MAX) {
+    return issues.add('accounts', `must be an array of 1 to ${ADMIN_ACCOUNTS_MAX} accounts`);
   }
   value.forEach((account, index) => {
     if (typeof account !== 'string' || account.trim() === '') {
@@ -40,7 +39,9 @@ export const handler = httpFunction(
     for (const key of Object.keys(fields)) {
       if (key !== 'action' && key !== 'accounts') issues.add(key, 'is not a field of this request');
     }
-    const action = ACTIONS.includes(fields.action as AdminAction) ? (fields.action as AdminAction) : issues.add('action', 'must be "set" or "cancel"');
+    const action = (ADMIN_ACTIONS as readonly unknown[]).includes(fields.action)
+      ? (fields.action as AdminAction)
+      : issues.add('action', 'must be "set" or "cancel"');
     const accounts = parseAccounts(fields.accounts, issues);
     issues.throwIfAny();
     return { body: await changeAdmins(tencent, { groupId: id as string, action: action as AdminAction, accounts: accounts as string[] }, deadline) };

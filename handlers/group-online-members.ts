@@ -1,6 +1,7 @@
 import { composeTencentApi } from '#lib/compose/upstream-functions.ts';
 import { decodeOnlineMembersCursor, fetchOnlineMembers, type OnlineMembersCursor } from '#lib/groups/online-members.ts';
 import { httpFunction } from '#lib/http/handler.ts';
+import { ONLINE_MEMBERS_QUERY } from '#lib/http/inputs.ts';
 import { rawPathParam } from '#lib/http/path.ts';
 import { groupId, Issues, knownQuery } from '#lib/http/validate.ts';
 
@@ -11,7 +12,7 @@ export const handler = httpFunction(
   async ({ event, deadline }, { tencent }) => {
     const issues = new Issues();
     const id = groupId(rawPathParam(event, 'groupId', ROUTE), issues);
-    const query = knownQuery(event.queryStringParameters, ['cursor'], issues);
+    const query = knownQuery(event.queryStringParameters, ONLINE_MEMBERS_QUERY, issues);
     let cursor: OnlineMembersCursor | undefined;
     if (query.cursor !== undefined && id !== undefined) {
       cursor = decodeOnlineMembersCursor(query.cursor, id);

@@ -1,21 +1,20 @@
 import { composeTrackingList } from '#lib/compose/table-functions.ts';
 import { httpFunction } from '#lib/http/handler.ts';
+import { TARGET_KINDS, TRACKING_LIST_LIMIT, TRACKING_LIST_QUERY } from '#lib/http/inputs.ts';
 import { Issues, integerInRange, knownQuery } from '#lib/http/validate.ts';
 import { decodeListCursor, encodeListCursor, type ListCursor, listTracked, trackingListAnswer } from '#lib/tracking/list.ts';
 import type { TargetKind } from '#lib/tracking/registry.ts';
-
-const KINDS: readonly TargetKind[] = ['group', 'room'];
 
 export const handler = httpFunction(
   () => composeTrackingList(process.env),
   async ({ event, deadline }, { registry, store }) => {
     const issues = new Issues();
-    const query = knownQuery(event.queryStringParameters, ['kind', 'limit', 'cursor'], issues);
+    const query = knownQuery(event.queryStringParameters, TRACKING_LIST_QUERY, issues);
     const kind =
-      query.kind === undefined || KINDS.includes(query.kind as TargetKind)
+      query.kind === undefined || (TARGET_KINDS as readonly string[]).includes(query.kind)
         ? (query.kind as TargetKind | undefined)
-        : issues.add('kind', 'must be group or room');
-    const limit = integerInRange(query.limit, 'limit', { min: 1, max: 1000, fallback: 100 }, issues);
+        : issues.add('kind', `must be ${TARGET_KINDS.join(' or ')}`);
+    const limit = integerInRange(query.limit, 'limit', TRACKING_LIST_LIMIT, issues);
     let cursor: ListCursor | undefined;
     if (query.cursor !== undefined) {
       cursor = decodeListCursor(query.cursor, kind);

@@ -41,6 +41,7 @@ process.stdout.write(`
 livegate is running.
   Dashboard:  ${stack.apiUrl}/      (every tracked group and room, its count and chart; refreshes every 10 s)
   API:        ${stack.apiUrl}      (routes are open locally; in AWS every route needs IAM or JWT auth)
+  OpenAPI:    ${stack.apiUrl}/openapi.json      (every route, parameter, answer and error; generate a typed client from it, see the README)
   Emulator:   ${stack.emulator.url}      (Tencent Chat, Volcengine RTC, Secrets Manager; control API under /_emulator)
   DynamoDB:   ${stack.dynamo.endpoint}      (dynalite; data in ${dataDir}, tables ${stack.tableName}, ${stack.trackingTableName})
   Snapshots:  every minute, one sample per tracked group and room every 10 s; history fills in after a minute;

@@ -4,24 +4,8 @@ import type { Provider } from '#lib/upstream/failure.ts';
 // and lib/http/to-api-error.ts turns every typed failure from below into one. Anything else that
 // reaches the edge is a bug and is answered as INTERNAL without its message.
 
-export type ErrorCode =
-  | 'INVALID_ARGUMENT'
-  | 'INVALID_GROUP_ID'
-  | 'UNSUPPORTED_GROUP_TYPE'
-  | 'GROUP_NOT_FOUND'
-  | 'NOT_FOUND'
-  | 'METHOD_NOT_ALLOWED'
-  | 'ADMIN_LIMIT_EXCEEDED'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'UNSUPPORTED_MEDIA_TYPE'
-  | 'UPSTREAM_RATE_LIMITED'
-  | 'UPSTREAM_ERROR'
-  | 'UPSTREAM_AUTH_FAILED'
-  | 'UPSTREAM_TIMEOUT'
-  | 'UNAUTHENTICATED'
-  | 'INTERNAL';
-
-const statusByCode: Record<ErrorCode, number> = {
+/** Every contract error code and its HTTP status; the OpenAPI description (lib/openapi/) is built from it too. */
+export const ERROR_STATUS = {
   INVALID_ARGUMENT: 400,
   INVALID_GROUP_ID: 400,
   UNSUPPORTED_GROUP_TYPE: 403,
@@ -37,7 +21,9 @@ const statusByCode: Record<ErrorCode, number> = {
   UPSTREAM_TIMEOUT: 504,
   UNAUTHENTICATED: 401,
   INTERNAL: 500,
-};
+} as const satisfies Record<string, number>;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
 
 export interface FieldIssue {
   field: string;
@@ -69,7 +55,7 @@ export class ApiError extends Error {
     super(message);
     this.name = 'ApiError';
     this.code = code;
-    this.statusCode = statusByCode[code];
+    this.statusCode = ERROR_STATUS[code];
     this.details = options.details;
     this.upstream = options.upstream;
     this.retryAfterSeconds = options.retryAfterSeconds;

@@ -1,10 +1,13 @@
 import { decodeCursor, type HistoryCursor, RAW_MAX_RANGE_MS, REQUESTED_STEPS, type RequestedStep } from '#lib/snapshots/history.ts';
 import { DAY_MS } from '#lib/snapshots/rollups.ts';
-import { type Issues, integerInRange } from './validate.ts';
+import { type IntegerRange, type Issues, integerInRange } from './validate.ts';
 
 export const HISTORY_QUERY = ['from', 'to', 'limit', 'step', 'cursor'] as const;
+export const HISTORY_LIMIT: IntegerRange = { min: 1, max: 10_000, fallback: 1000 };
 const HOUR_MS = 3_600_000;
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+/** What `from` and `to` accept: an ISO-8601 date-time with a time zone; seconds and fractions optional. */
+export const ISO_8601_PATTERN = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$';
+const ISO_8601 = new RegExp(ISO_8601_PATTERN);
 
 const instant = (raw: string | undefined, field: string, issues: Issues): number | undefined | null => {
   if (raw === undefined) return null;
@@ -39,7 +42,7 @@ export const readHistoryQuery = (
   now: number,
   maxSteppedDays: number,
 ): HistoryRequest | undefined => {
-  const limit = integerInRange(query.limit, 'limit', { min: 1, max: 10_000, fallback: 1000 }, issues);
+  const limit = integerInRange(query.limit, 'limit', HISTORY_LIMIT, issues);
   const from = instant(query.from, 'from', issues);
   const to = instant(query.to, 'to', issues);
   const askedStep = stepOf(query.step, issues);

@@ -13,6 +13,7 @@ export const ROUTES: ReadonlyArray<{ method: string; path: string; access: Route
   // The dashboard: the page, then its files (lib/dashboard/site.ts).
   { method: 'GET', path: '/', access: 'read' },
   { method: 'GET', path: '/dashboard/{file}', access: 'read' },
+  { method: 'GET', path: '/openapi.json', access: 'read' },
   { method: 'GET', path: '/v1/groups/{groupId}/online-count', access: 'read' },
   { method: 'GET', path: '/v1/groups/{groupId}/members', access: 'read' },
   { method: 'GET', path: '/v1/groups/{groupId}/admins', access: 'read' },

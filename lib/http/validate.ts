@@ -16,12 +16,16 @@ export class Issues {
   }
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters in input is the point.
-const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
+// The patterns and limits below are exported for the OpenAPI description (lib/openapi/), which
+// states them from these same values.
+
+/** C0 and C1 control characters, as the inside of a regular-expression class. */
+export const CONTROL_CHARACTER_CLASS = '\\u0000-\\u001f\\u007f-\\u009f';
+const CONTROL_CHARS = new RegExp(`[${CONTROL_CHARACTER_CLASS}]`);
 export const hasControlCharacters = (value: string): boolean => CONTROL_CHARS.test(value);
 const utf8Bytes = (value: string): number => Buffer.byteLength(value, 'utf8');
 
-const GROUP_ID_MAX_BYTES = 48;
+export const GROUP_ID_MAX_BYTES = 48;
 export const groupId = (value: string, issues: Issues, field = 'groupId'): string | undefined => {
   if (value.length === 0) return issues.add(field, 'must not be empty');
   if (utf8Bytes(value) > GROUP_ID_MAX_BYTES) return issues.add(field, `must be at most ${GROUP_ID_MAX_BYTES} bytes of UTF-8`);
@@ -30,7 +34,9 @@ export const groupId = (value: string, issues: Issues, field = 'groupId'): strin
   return value;
 };
 
-const ROOM_ID = /^[A-Za-z0-9@._-]{1,128}$/;
+/** A Volcengine room ID, and an RTC AppId. */
+export const ROOM_ID_PATTERN = '^[A-Za-z0-9@._-]{1,128}$';
+const ROOM_ID = new RegExp(ROOM_ID_PATTERN);
 export const roomId = (value: string, issues: Issues, field = 'roomId'): string | undefined =>
   ROOM_ID.test(value) ? value : issues.add(field, 'must be 1-128 characters of A-Z, a-z, 0-9, @ . _ -');
 
@@ -43,13 +49,15 @@ export const appIdOrDefault = (raw: string | undefined, defaultAppId: string | u
   return defaultAppId ?? issues.add('appId', 'is required: no default RTC AppId is configured');
 };
 
+/** An integer query parameter: its bounds, and its value when absent. */
+export interface IntegerRange {
+  min: number;
+  max: number;
+  fallback: number;
+}
+
 const DIGITS = /^[0-9]{1,10}$/;
-export const integerInRange = (
-  raw: string | undefined,
-  field: string,
-  range: { min: number; max: number; fallback: number },
-  issues: Issues,
-): number | undefined => {
+export const integerInRange = (raw: string | undefined, field: string, range: IntegerRange, issues: Issues): number | undefined => {
   if (raw === undefined) return range.fallback;
   const value = DIGITS.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isInteger(value) || value < range.min || value > range.max) {
@@ -69,7 +77,9 @@ export const enumList = <T extends string>(raw: string | undefined, field: strin
   return [...new Set(items as T[])];
 };
 
-const CUSTOM_FIELD_KEY = /^[\x21-\x2b\x2d-\x7e]{1,64}$/;
+/** A custom member field key: 1-64 printable ASCII characters, no comma (the list separator). */
+export const CUSTOM_FIELD_KEY_PATTERN = '^[\\x21-\\x2b\\x2d-\\x7e]{1,64}$';
+const CUSTOM_FIELD_KEY = new RegExp(CUSTOM_FIELD_KEY_PATTERN);
 export const keyList = (raw: string | undefined, field: string, maxItems: number, issues: Issues): string[] | undefined => {
   if (raw === undefined) return undefined;
   const items = raw.split(',');

@@ -3,7 +3,8 @@
 // failure into the contract's error (lib/http/to-api-error.ts) and the snapshot run into a gap
 // reason of its own (lib/snapshots/gap-reason.ts), so neither depends on the other's vocabulary.
 
-export type Provider = 'tencent-im' | 'volcengine-rtc' | 'aws-secrets-manager' | 'aws-dynamodb';
+export const PROVIDERS = ['tencent-im', 'volcengine-rtc', 'aws-secrets-manager', 'aws-dynamodb'] as const;
+export type Provider = (typeof PROVIDERS)[number];
 
 export type FailureKind =
   | 'network' // no answer at the transport level: refused, reset, DNS

@@ -106,6 +106,11 @@ describe('npm start', () => {
     expect(output.text).toContain(`Dashboard:  http://127.0.0.1:${apiPort}/ `);
     const dashboard = await fetch(`http://127.0.0.1:${apiPort}/`);
     expect({ status: dashboard.status, type: dashboard.headers.get('content-type') }).toEqual({ status: 200, type: 'text/html; charset=utf-8' });
+
+    // The OpenAPI description, on the same port.
+    expect(output.text).toContain(`OpenAPI:    http://127.0.0.1:${apiPort}/openapi.json `);
+    const description = await fetch(`http://127.0.0.1:${apiPort}/openapi.json`);
+    expect({ status: description.status, openapi: ((await description.json()) as { openapi: string }).openapi }).toEqual({ status: 200, openapi: '3.1.0' });
     expect(await dashboard.text()).toContain('dashboard/app.js');
 
     const live = await fetch(`http://127.0.0.1:${apiPort}/v1/groups/%40TGS%23aDEMOLIVE1/online-count`);

@@ -2,6 +2,7 @@ import { appendFileSync } from 'node:fs';
 import { sleep } from '#lib/sleep.ts';
 import { DEMO_CREDENTIALS } from '#support/demo-credentials.ts';
 import { emulatorClient } from '#support/emulator-client.ts';
+import { validateAnswer } from './openapi-validator.ts';
 
 // Steps shared by the contract tests: call the API, drive the emulator, read its stats.
 
@@ -35,6 +36,8 @@ export const callApi = async <T = any>(pathAndQuery: string, init: RequestInit =
   } catch {
     body = undefined;
   }
+  // Every answer is held to the OpenAPI description: a mismatch fails the test that received it.
+  validateAnswer({ method: init.method ?? 'GET', pathAndQuery, status: response.status, headers: response.headers, text });
   return { status: response.status, headers: response.headers, body, text };
 };
 

@@ -255,7 +255,7 @@ describe('alarms', () => {
   test('Lambda errors and throttles: an alarm per function and problem, silent, and one composite per problem that notifies', () => {
     const alarms = alarmsOf(withEmail);
     const functions = lambdaFunctions(withEmail);
-    expect(functions).toHaveLength(18);
+    expect(functions).toHaveLength(19);
     for (const [problem, suffix] of [
       ['Errors', 'errors'],
       ['Throttles', 'throttles'],
@@ -313,7 +313,7 @@ describe('alarm notifications', () => {
     expect(resources.AlarmTopic).toBeUndefined();
     expect(resources.AlarmEmailSubscription).toBeUndefined();
     expect(notifying(plain).length).toBe(8);
-    expect(Object.keys(alarmsOf(plain)).length).toBe(8 + 2 * 18);
+    expect(Object.keys(alarmsOf(plain)).length).toBe(8 + 2 * 19);
     for (const [logicalId, alarm] of Object.entries(alarmsOf(plain))) {
       expect({ logicalId, alarm: alarm.Properties.AlarmActions, ok: alarm.Properties.OKActions }).toEqual({ logicalId, alarm: undefined, ok: undefined });
     }
@@ -432,7 +432,7 @@ describe('dashboard', () => {
     for (const [namespace, { names }] of Object.entries(AWS_METRICS))
       expect([...new Set(uses.filter((use) => use.namespace === namespace).map((use) => use.name))].sort()).toEqual([...names].sort());
     // Every function's errors and throttles.
-    expect(uses.filter((use) => use.namespace === 'AWS/Lambda').length).toBe(2 * 18);
+    expect(uses.filter((use) => use.namespace === 'AWS/Lambda').length).toBe(2 * 19);
   });
 });
 

@@ -54,7 +54,7 @@ describe('packaged CloudFormation template', () => {
   });
 
   test('every function runs on nodejs22.x', () => {
-    expect(functions().length).toBe(18);
+    expect(functions().length).toBe(19);
     for (const [, fn] of functions()) expect(fn.Properties.Runtime).toBe('nodejs22.x');
   });
 
@@ -237,7 +237,7 @@ describe('packaged CloudFormation template', () => {
     const zips = functions()
       .map(([name]) => name.replace(/LambdaFunction$/, ''))
       .map((name) => `${name[0]?.toLowerCase()}${name.slice(1)}`);
-    expect(zips).toHaveLength(18);
+    expect(zips).toHaveLength(19);
     for (const zip of zips) {
       const text = execFileSync('unzip', ['-p', path.join(service.dir, `${zip}.zip`)], { maxBuffer: 64 * 1024 * 1024 }).toString('utf8');
       expect(text.length).toBeGreaterThan(1000);
