@@ -1,6 +1,7 @@
 import { ERROR_STATUS, type ErrorCode } from '#lib/http/api-error.ts';
 import { SAFE_REQUEST_ID_PATTERN } from '#lib/http/request-id.ts';
-import { type Access, BODY_LIMIT_NOTE, OPERATIONS, type Operation } from './operations.ts';
+import { ROUTES, type RouteAccess } from '#lib/http/routes.ts';
+import { BODY_LIMIT_NOTE, OPERATIONS, type Operation } from './operations.ts';
 import { ref, SCHEMAS, type Schema } from './schemas.ts';
 
 // The OpenAPI 3.1 document of the API, built from OPERATIONS and SCHEMAS (which take their
@@ -18,10 +19,17 @@ export const ADMIN_SCOPE = 'livegate/admin';
  */
 export const UNMATCHED_ROUTE_EXTENSION = 'x-livegate-unmatched-route';
 
-const SECURITY: Record<Access, Array<Record<string, string[]>>> = {
+const SECURITY: Record<RouteAccess, Array<Record<string, string[]>>> = {
   read: [{ sigv4: [] }, { jwt: [READ_SCOPE] }, { jwt: [ADMIN_SCOPE] }],
   admin: [{ sigv4: [] }, { jwt: [ADMIN_SCOPE] }],
   callback: [],
+};
+
+/** Who may call an operation is the route table's to say (lib/http/routes.ts), not the description's. */
+const accessOf = (operation: Operation): RouteAccess => {
+  const route = ROUTES.find(({ method, path }) => method === operation.method && path === operation.path);
+  if (!route) throw new Error(`${operation.method} ${operation.path} is described but is no route of lib/http/routes.ts`);
+  return route.access;
 };
 
 const requestIdHeader = { $ref: '#/components/headers/RequestId' };
@@ -56,7 +64,7 @@ const errorResponses = (operation: Operation): Record<string, Schema> => {
   }
   const responses: Record<string, Schema> = {};
   for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) responses[String(status)] = errorResponse(status, codes);
-  if (operation.access !== 'callback') {
+  if (accessOf(operation) !== 'callback') {
     responses['401'] = gatewayResponse('Not authenticated: no or a bad signature or token');
     const ownCodes = byStatus.get(403);
     responses['403'] = ownCodes
@@ -98,7 +106,7 @@ const toOperationObject = (operation: Operation): Schema => ({
   summary: operation.summary,
   ...(operation.description ? { description: operation.description } : {}),
   tags: [operation.tag],
-  security: SECURITY[operation.access],
+  security: SECURITY[accessOf(operation)],
   parameters: [...(operation.parameters ?? []), { $ref: '#/components/parameters/RequestId' }],
   ...(operation.requestBody
     ? {

@@ -14,7 +14,6 @@ import { ref, type Schema } from './schemas.ts';
 // a unit test holds the list to lib/http/routes.ts and serverless.yml.
 
 /** Who may call: reads (JWT scope livegate/read or livegate/admin), writes (livegate/admin), or a provider by its signature. */
-export type Access = 'read' | 'admin' | 'callback';
 
 export interface Parameter {
   name: string;
@@ -33,7 +32,6 @@ export interface Operation {
   summary: string;
   description?: string;
   tag: string;
-  access: Access;
   parameters?: Parameter[];
   requestBody?: { required: boolean; schema: Schema; description?: string };
   /** The 200 answer: a JSON schema, or contents by media type (the dashboard's files). */
@@ -117,7 +115,6 @@ export const OPERATIONS: readonly Operation[] = [
     summary: 'The dashboard page',
     description: 'Every tracked target with its newest count, and a chart of its history. Calls only the endpoints below.',
     tag: 'dashboard',
-    access: 'read',
     answer: { description: 'the page', content: { [mediaType(DASHBOARD_FILES['index.html'].contentType)]: { type: 'string' } }, headers: dashboardHeaders },
     errors: [],
   },
@@ -127,7 +124,6 @@ export const OPERATIONS: readonly Operation[] = [
     operationId: 'getDashboardFile',
     summary: "A file of the dashboard page (its script, styles, and uPlot's)",
     tag: 'dashboard',
-    access: 'read',
     parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string', enum: dashboardAssets } }],
     answer: {
       description: 'the file',
@@ -144,7 +140,6 @@ export const OPERATIONS: readonly Operation[] = [
     operationId: 'getOpenApiDocument',
     summary: 'This description of the API (OpenAPI 3.1)',
     tag: 'meta',
-    access: 'read',
     parameters: [{ name: 'if-none-match', in: 'header', description: 'the `etag` of a copy the caller has', schema: { type: 'string' } }],
     answer: { description: 'the document', schema: ref('OpenApiDocument'), headers: { 'cache-control': { type: 'string' }, etag: { type: 'string' } } },
     otherAnswers: { '304': { description: 'the copy the caller has (`if-none-match`) is current', headers: { etag: { type: 'string' } } } },
@@ -157,7 +152,6 @@ export const OPERATIONS: readonly Operation[] = [
     summary: 'Online members of a live-stream group (Tencent get_online_member_num)',
     description: 'Live-stream (AVChatRoom) groups only. Tencent refreshes the count every 10-20 s.',
     tag: 'groups',
-    access: 'read',
     parameters: [groupIdParam],
     answer: json('the count', 'OnlineCount'),
     errors: TENCENT_ERRORS,
@@ -168,7 +162,6 @@ export const OPERATIONS: readonly Operation[] = [
     operationId: 'listGroupMembers',
     summary: 'Member profiles of a group (Tencent get_group_member_info)',
     tag: 'groups',
-    access: 'read',
     parameters: [
       groupIdParam,
       integerParam('limit', MEMBERS_LIMIT),
@@ -186,7 +179,6 @@ export const OPERATIONS: readonly Operation[] = [
     operationId: 'listGroupAdmins',
     summary: 'Admins of a live-stream group (Tencent get_admin_list)',
     tag: 'groups',
-    access: 'read',
     parameters: [groupIdParam],
     answer: json('the admins, in upstream order', 'AdminList'),
     errors: TENCENT_ERRORS,
@@ -198,7 +190,6 @@ export const OPERATIONS: readonly Operation[] = [
     summary: 'Set or cancel admins of a live-stream group (Tencent modify_admin)',
     description: 'Idempotent: setting an admin again, or cancelling a non-admin, succeeds. A group has at most 5 admins.',
     tag: 'groups',
-    access: 'admin',
     parameters: [groupIdParam],
     requestBody: { required: true, schema: ref('AdminChangeRequest') },
     answer: json('the change made', 'AdminChange'),
@@ -210,7 +201,6 @@ export const OPERATIONS: readonly Operation[] = [
     operationId: 'listGroupOnlineMembers',
     summary: 'Online members of a live-stream group, one upstream page a request (Tencent get_members)',
     tag: 'groups',
-    access: 'read',
     parameters: [groupIdParam, cursorParam('this group')],
     answer: json('a page of online members, latest to join first', 'OnlineMemberPage'),
     errors: TENCENT_ERRORS,
@@ -222,7 +212,6 @@ export const OPERATIONS: readonly Operation[] = [
     summary: 'Online users of an RTC room (Volcengine GetRoomOnlineUsers)',
     description: 'A room that does not exist answers 200 with roomExists false, zero counts and empty lists.',
     tag: 'rooms',
-    access: 'read',
     parameters: [roomIdParam, appIdParam],
     answer: json('the room', 'RoomOnlineUsers'),
     errors: VOLC_ERRORS,
@@ -233,7 +222,6 @@ export const OPERATIONS: readonly Operation[] = [
     operationId: 'getGroupOnlineCountHistory',
     summary: "A group's online-count history, from the snapshots",
     tag: 'history',
-    access: 'read',
     parameters: [groupIdParam, ...historyParams],
     answer: json('a page of points, and the stats of the whole range', 'GroupHistory'),
     errors: ['INVALID_ARGUMENT', ...AWS_ERRORS],
@@ -244,7 +232,6 @@ export const OPERATIONS: readonly Operation[] = [
     operationId: 'getRoomOnlineUsersHistory',
     summary: "A room's online-user history, from the snapshots",
     tag: 'history',
-    access: 'read',
     parameters: [roomIdParam, ...historyParams, appIdParam],
     answer: json('a page of points, and the stats of the whole range', 'RoomHistory'),
     errors: ['INVALID_ARGUMENT', ...AWS_ERRORS],
@@ -256,7 +243,6 @@ export const OPERATIONS: readonly Operation[] = [
     summary: 'Start tracking a live-stream group (checked upstream once)',
     description: 'Idempotent; a second PUT renews the `api` source with what it says.',
     tag: 'tracking',
-    access: 'admin',
     parameters: [groupIdParam],
     requestBody: { required: false, schema: ref('TrackingBody'), description: 'no body (or `{}`): tracked until deleted' },
     answer: json('the tracking state', 'GroupTracking'),
@@ -268,7 +254,6 @@ export const OPERATIONS: readonly Operation[] = [
     operationId: 'untrackGroup',
     summary: "End a group's `api` tracking source",
     tag: 'tracking',
-    access: 'admin',
     parameters: [groupIdParam],
     answer: json('the tracking state left', 'GroupTracking'),
     errors: ['INVALID_ARGUMENT', ...AWS_ERRORS],
@@ -279,7 +264,6 @@ export const OPERATIONS: readonly Operation[] = [
     operationId: 'trackRoom',
     summary: 'Start tracking an RTC room',
     tag: 'tracking',
-    access: 'admin',
     parameters: [roomIdParam, appIdParam],
     requestBody: { required: false, schema: ref('TrackingBody'), description: 'no body (or `{}`): tracked until deleted' },
     answer: json('the tracking state', 'RoomTracking'),
@@ -291,7 +275,6 @@ export const OPERATIONS: readonly Operation[] = [
     operationId: 'untrackRoom',
     summary: "End a room's `api` tracking source",
     tag: 'tracking',
-    access: 'admin',
     parameters: [roomIdParam, appIdParam],
     answer: json('the tracking state left', 'RoomTracking'),
     errors: ['INVALID_ARGUMENT', ...AWS_ERRORS],
@@ -302,7 +285,6 @@ export const OPERATIONS: readonly Operation[] = [
     operationId: 'listTracking',
     summary: 'Every target the next snapshot run samples, with its newest point',
     tag: 'tracking',
-    access: 'read',
     parameters: [
       { name: 'kind', in: 'query', description: 'only groups, or only rooms', schema: ref('TargetKind') },
       integerParam('limit', TRACKING_LIST_LIMIT, 'targets per page'),
@@ -319,7 +301,6 @@ export const OPERATIONS: readonly Operation[] = [
     description:
       'No AWS authorization: Tencent cannot sign with AWS credentials. `Sign` must be the lower-case hex SHA-256 of the callback token followed by `RequestTime` (within 60 s of now), and `SdkAppid` ours; otherwise 401 UNAUTHENTICATED and nothing changes.',
     tag: 'callbacks',
-    access: 'callback',
     parameters: [
       ...['SdkAppid', 'CallbackCommand', 'Sign', 'RequestTime'].map((name): Parameter => ({ name, in: 'query', required: true, schema: { type: 'string' } })),
       ...['contenttype', 'ClientIP', 'OptPlatform'].map((name): Parameter => ({ name, in: 'query', schema: { type: 'string' } })),
@@ -336,7 +317,6 @@ export const OPERATIONS: readonly Operation[] = [
     description:
       'No AWS authorization: the `Signature` in the body authenticates the event (SHA-256 of the signed fields and the callback secret, sorted and joined); otherwise 401 UNAUTHENTICATED. An event seen before (same EventId) answers 200 and changes nothing.',
     tag: 'callbacks',
-    access: 'callback',
     requestBody: { required: true, schema: ref('VolcengineCallbackEvent') },
     answer: json('the event was taken (or seen before)', 'VolcengineCallbackAck'),
     errors: CALLBACK_ERRORS,

@@ -91,6 +91,11 @@ describe('the OpenAPI description', () => {
     expect(security('post', '/v1/callbacks/tencent')).toEqual([]);
     expect(security('post', '/v1/callbacks/volcengine')).toEqual([]);
   });
+
+  test('names the scopes serverless.yml requires by default', () => {
+    const { params } = yaml.load(readFileSync('serverless.yml', 'utf8')) as { params: { default: Record<string, string> } };
+    expect({ read: READ_SCOPE, admin: ADMIN_SCOPE }).toEqual({ read: params.default.jwtReadScope, admin: params.default.jwtAdminScope });
+  });
 });
 
 test("the README's typed client is docs/examples/typed-client.ts, which the contract tests type-check and run", () => {
