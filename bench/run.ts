@@ -103,7 +103,7 @@ try {
       const otherFunctions = [
         { fn: 'groupOnlineCountHistory', event: httpEvent('GET', `${group}/online-count/history`) },
         { fn: 'roomOnlineUsersHistory', event: httpEvent('GET', '/v1/rooms/bench-room/online-users/history') },
-        { fn: 'notFound', event: httpEvent('GET', '/nothing') },
+        { fn: 'notFound', event: httpEvent('GET', '/nothing'), status: 404 },
         { fn: 'snapshot', event: { shard: 0, shards: 1 } },
       ];
       const overHttps = upstreamEnvironment(upstreamFront.url);
@@ -111,7 +111,7 @@ try {
         { key: 'floor', bundle: await bareFloorBundle(unpacked), event: {} },
         { key: 'floor+call', bundle: await callOver('https'), event: {} },
         { key: 'floor+call http', bundle: await callOver('http'), event: {} },
-        ...[...providerFunctions, ...otherFunctions].map(({ fn, event }) => ({ key: fn, bundle: packagedBundle(unpacked, fn), event, env: overHttps })),
+        ...[...providerFunctions, ...otherFunctions].map(({ fn, ...run }) => ({ key: fn, bundle: packagedBundle(unpacked, fn), ...run, env: overHttps })),
         ...providerFunctions.map(({ fn, event }) => ({ key: `${fn} http`, bundle: packagedBundle(unpacked, fn), event })),
       ];
       progress(`cold starts: ${coldRuns} rounds of ${entries.length} fresh processes (interleaved) ...`);

@@ -1,13 +1,30 @@
+import TLSSigAPIv2 from 'tls-sig-api-v2/TLSSigAPIv2.js';
 import { verifyUserSig } from '#emulator/usersig-verify.ts';
 import { generateUserSig, UserSigCache } from '#lib/tencent/usersig.ts';
 
-// UserSigs made by the library (through tls-sig-api-v2) against the emulator's independent verifier.
+// UserSigs made by the library against two oracles: Tencent's official tls-sig-api-v2 package (the
+// same UserSig for the same time, byte for byte) and the emulator's independent verifier.
 
 const credentials = { sdkAppId: 1400000001, secretKey: 'unit-test-key', adminIdentifier: 'administrator' };
 const expected = { sdkAppId: credentials.sdkAppId, identifier: credentials.adminIdentifier, secretKey: credentials.secretKey };
 const now = () => Math.floor(Date.now() / 1000);
 
 describe('UserSig', () => {
+  test.each([
+    { sdkAppId: 1400000001, secretKey: 'unit-test-key', adminIdentifier: 'administrator', lifetime: 86_400, at: 1_795_000_000 },
+    { sdkAppId: 1600012345, secretKey: '5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e', adminIdentifier: 'admin_直播', lifetime: 60, at: 1 },
+    { sdkAppId: 20000000, secretKey: 'k+/=', adminIdentifier: 'a b"c\\', lifetime: 15_552_000, at: 2_000_000_000 },
+  ])('the same UserSig as the official tls-sig-api-v2 for $adminIdentifier at $at', ({ lifetime, at, ...credentials }) => {
+    const now = jest.spyOn(Date, 'now').mockReturnValue(at * 1000 + 999);
+    try {
+      const official = new TLSSigAPIv2.Api(credentials.sdkAppId, credentials.secretKey).genUserSig(credentials.adminIdentifier, lifetime);
+      expect(generateUserSig(credentials, lifetime)).toBe(official);
+      expect(generateUserSig(credentials, lifetime, at)).toBe(official);
+    } finally {
+      now.mockRestore();
+    }
+  });
+
   test('a fresh UserSig is accepted', () => {
     expect(verifyUserSig(generateUserSig(credentials, 3600), expected)).toEqual({ ok: true });
   });
