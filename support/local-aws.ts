@@ -1,3 +1,4 @@
+import { secretsManagerSource } from '#lib/aws/secrets-manager.ts';
 import { LOCAL_AWS_CREDENTIALS, LOCAL_SECRET_NAMES } from './demo-credentials.ts';
 
 // The environment that points livegate's functions at the local stack: the emulator for the
@@ -31,3 +32,7 @@ export const functionEnvironment = (emulatorUrl: string, dynamoEndpoint?: string
   ...localAwsEnvironment(emulatorUrl, dynamoEndpoint),
   ...upstreamEnvironment(emulatorUrl),
 });
+
+/** A secret as the emulator's Secrets Manager serves it, read (and signed) the way the functions read theirs. */
+export const readLocalSecret = async (emulatorUrl: string, secretId: string): Promise<Record<string, unknown>> =>
+  JSON.parse(await secretsManagerSource({ endpoint: emulatorUrl, region: 'us-east-1', credentials: { ...LOCAL_AWS_CREDENTIALS } }).read(secretId));
