@@ -4,19 +4,19 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { lambdaContext } from '#support/lambda-events.ts';
-import { median, progress } from './support.ts';
+import { median } from './support.ts';
 
 // Cold start: each packaged bundle (the zip `serverless package` makes) loaded by a fresh Node
 // process that answers one event, beside a bare handler (the floor) and a bare handler that
-// makes one HTTP call to the emulator with the shipped transport (the floor plus the first
-// upstream call; see transports.ts).
+// makes one call to the emulator with the shipped transport (the floor plus the first upstream
+// call; see transports.ts).
 
-export interface ColdStartRow {
-  fn: string;
-  bytes: number;
-  medianMs: number;
+export interface ColdStart {
+  wallMs: number;
   /** of which: importing the bundle (parse, compile, module init) */
   loadMs: number;
+  /** the process's CPU time (user + system) from its start to the answer */
+  cpuMs: number;
 }
 
 // Plain JavaScript, so that no type stripping is measured; lambdaContext comes in as source.
@@ -71,19 +71,21 @@ export const bareFloorBundle = async (dir: string): Promise<string> => {
  * (one of each bundle per round) so a noisy neighbour slows every bundle alike. Medians by key:
  * wall time (spawn to answer), of which importing the bundle, and the process's CPU time (user +
  * system, all threads, from its start to the answer), which waiting for a busy machine's cores
- * does not inflate.
+ * does not inflate. Each answer must have the entry's `status` (default 200).
  */
 export const measureColdStarts = async (
-  entries: Array<{ key: string; bundle: string; event: unknown }>,
+  entries: Array<{ key: string; bundle: string; event: unknown; env?: Record<string, string>; status?: number }>,
   env: Record<string, string>,
   runs: number,
-): Promise<Map<string, { wallMs: number; loadMs: number; cpuMs: number }>> => {
+): Promise<Map<string, ColdStart>> => {
   const runner = path.join(mkdtempSync(path.join(tmpdir(), 'livegate-bench-runner-')), 'runner.mjs');
   writeFileSync(runner, RUNNER);
   const times = new Map(entries.map(({ key }) => [key, { wall: [] as number[], load: [] as number[], cpu: [] as number[] }]));
   for (let i = 0; i < runs; i += 1) {
-    for (const { key, bundle, event } of entries) {
-      const run = await runOnce(process.execPath, runner, bundle, event, env);
+    for (const { key, bundle, event, env: own, status = 200 } of entries) {
+      const run = await runOnce(process.execPath, runner, bundle, event, { ...env, ...own });
+      // A function that failed (a secret it could not read, say) answers fast: that is no cold start to report.
+      if (run.status !== status && run.status !== 'ok') throw new Error(`cold start of ${key} answered ${String(run.status)}`);
       times.get(key)!.wall.push(run.wallMs);
       times.get(key)!.load.push(run.loadMs);
       times.get(key)!.cpu.push(run.cpuMs);
@@ -92,27 +94,10 @@ export const measureColdStarts = async (
   return new Map([...times].map(([key, { wall, load, cpu }]) => [key, { wallMs: median(wall), loadMs: median(load), cpuMs: median(cpu) }]));
 };
 
-export const coldStarts = async (
-  functions: Array<{ fn: string; event: unknown }>,
-  unpacked: string,
-  floors: { bare: string; withCall: string },
-  env: Record<string, string>,
-  runs: number,
-): Promise<{ rows: ColdStartRow[]; floorMs: number; floorWithCallMs: number }> => {
-  const entries: Array<{ key: string; bundle: string; event: unknown }> = [
-    { key: 'floor', bundle: floors.bare, event: {} },
-    { key: 'floor+call', bundle: floors.withCall, event: {} },
-  ];
-  for (const { fn, event } of functions) {
-    const dir = path.join(unpacked, fn, 'handlers');
-    const file = readdirSync(dir).find((name) => name.endsWith('.mjs')) as string;
-    entries.push({ key: fn, bundle: path.join(dir, file), event });
-  }
-  progress(`cold starts: ${runs} rounds of ${entries.length} fresh processes (interleaved) ...`);
-  const measured = await measureColdStarts(entries, env, runs);
-  const rows = functions.map(({ fn }) => {
-    const { wallMs, loadMs } = measured.get(fn)!;
-    return { fn, bytes: statSync(entries.find((entry) => entry.key === fn)!.bundle).size, medianMs: wallMs, loadMs };
-  });
-  return { rows, floorMs: measured.get('floor')!.wallMs, floorWithCallMs: measured.get('floor+call')!.wallMs };
+/** Where each packaged function's bundle is, in the folder unpackFunctions made. */
+export const packagedBundle = (unpacked: string, fn: string): string => {
+  const dir = path.join(unpacked, fn, 'handlers');
+  return path.join(dir, readdirSync(dir).find((name) => name.endsWith('.mjs')) as string);
 };
+
+export const bundleBytes = (bundle: string): number => statSync(bundle).size;

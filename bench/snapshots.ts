@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { secretSourceFrom } from '#lib/compose/clients.ts';
 import { readTencentConfig } from '#lib/config/providers.ts';
 import { readRuntimeConfig } from '#lib/config/runtime.ts';
 import type { SnapshotSettings } from '#lib/config/snapshots.ts';
@@ -89,7 +90,9 @@ export const snapshotThroughput = async (
   };
   const runtime = readRuntimeConfig(env);
   setLogLevel('warn');
-  const providers = buildSnapshotProviders({ runtime, settings, tencent: readTencentConfig(env), volc: undefined }, 1);
+  const providers = buildSnapshotProviders({ runtime, settings, tencent: readTencentConfig(env), volc: undefined }, 1, {
+    source: secretSourceFrom(process.env),
+  });
   await providers.tencent?.client.warm();
   const table = countingClient(dynamoUrl);
   const store = new DynamoSnapshotStore({ tableName: TABLE, retentionDays: 1, client: table.client });

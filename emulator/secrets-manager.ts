@@ -1,11 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { LOCAL_SECRET_NAMES } from '#support/demo-credentials.ts';
+import { LOCAL_AWS_CREDENTIALS, LOCAL_SECRET_NAMES } from '#support/demo-credentials.ts';
+import { verifySigV4 } from './aws-sigv4-verify.ts';
 import type { EmulatorContext } from './context.ts';
 import { applyFault } from './fault-injection.ts';
 import { parseJson, send } from './http.ts';
 
 // AWS Secrets Manager GetSecretValue (JSON 1.1 protocol), serving the credentials the emulator
-// verifies, so the local functions read their secrets the way deployed ones do.
+// verifies, so the local functions read their secrets the way deployed ones do. Like AWS, it
+// refuses a request whose SigV4 signature (LOCAL_AWS_CREDENTIALS) does not check out.
 
 /** A secret ID may be the name or the full ARN: arn:aws:secretsmanager:region:account:secret:NAME-AbCdEf */
 const secretArnName = (secretId: string): string => {
@@ -25,6 +27,11 @@ export const serveSecretsManager = async (context: EmulatorContext, req: Incomin
   const reply = (status: number, payload: unknown) => send(res, status, payload, { 'content-type': 'application/x-amz-json-1.1' });
   if (operation !== 'GetSecretValue') return reply(400, { __type: 'InvalidRequestException', message: `${operation} is not emulated` });
   traffic.recordCall('GetSecretValue');
+  const signature = await verifySigV4(req, body, 'secretsmanager', [LOCAL_AWS_CREDENTIALS]);
+  if (!signature.ok) {
+    traffic.recordRejection('GetSecretValue', signature.type);
+    return reply(400, { __type: signature.type, message: signature.message });
+  }
   // Any injected error code is a service-side failure: a 5xx the SDK retries.
   const unavailable = (code: number) => reply(Math.max(code, 500), { __type: 'InternalServiceError', message: 'fault injected by the emulator' });
   if (await applyFault(traffic, 'secrets', 'GetSecretValue', res, unavailable)) return;

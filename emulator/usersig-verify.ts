@@ -1,9 +1,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { inflateSync } from 'node:zlib';
 
-// An independent check of Tencent UserSig (TLS 2.0): the opposite of what tls-sig-api-v2
-// does, written from the format rather than from that package, so a bug in how we call the
-// package cannot be hidden by sharing its code.
+// An independent check of Tencent UserSig (TLS 2.0): the opposite of what tls-sig-api-v2 (and
+// lib/tencent/usersig.ts) does, written from the format rather than from either, so a bug in how
+// livegate makes a UserSig cannot be hidden by sharing its code.
 
 export type UserSigVerdict = { ok: true } | { ok: false; errorCode: 70001 | 70003 | 70009 | 70013 | 70014; errorInfo: string };
 

@@ -1,33 +1,14 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ConfigError } from './config/env.ts';
 import { log } from './log.ts';
-import { countAwsCalls } from './metrics/aws-sdk.ts';
 import { UpstreamFailure } from './upstream/failure.ts';
 
-// Secrets are read from Secrets Manager, cached for a few minutes, and re-read on demand when
-// an upstream rejects our signature, so a rotated key is picked up without a redeploy.
-// The SDK honours AWS_ENDPOINT_URL_SECRETS_MANAGER, which is how local runs reach the emulator.
+// Secrets are read from Secrets Manager (lib/aws/secrets-manager.ts), cached for a few minutes,
+// and re-read on demand when an upstream rejects our signature, so a rotated key is picked up
+// without a redeploy.
 
 export interface SecretSource {
   read(secretId: string, signal?: AbortSignal): Promise<string>;
 }
-
-const countedSecretsManager = (): SecretsManagerClient => {
-  const client = new SecretsManagerClient({
-    maxAttempts: 2,
-    requestHandler: { connectionTimeout: 1000, requestTimeout: 2000 },
-  });
-  countAwsCalls(client, 'aws-secrets-manager');
-  return client;
-};
-
-export const secretsManagerSource = (client = countedSecretsManager()): SecretSource => ({
-  async read(secretId, signal) {
-    const answer = await client.send(new GetSecretValueCommand({ SecretId: secretId }), signal ? { abortSignal: signal } : {});
-    if (typeof answer.SecretString !== 'string') throw new Error(`secret ${secretId} has no SecretString`);
-    return answer.SecretString;
-  },
-});
 
 export interface Versioned<T> {
   value: T;
@@ -102,7 +83,7 @@ export class SecretCache<T> {
       raw = await this.options.source.read(this.options.secretId, AbortSignal.timeout(4000));
     } catch (error) {
       log.error('secret could not be read', { secretId: this.options.secretId, error: errorSummary(error) });
-      throw new UpstreamFailure('unavailable', 'aws-secrets-manager', errorName(error), 'GetSecretValue failed');
+      throw new UpstreamFailure('unavailable', 'aws-secrets-manager', errorCode(error), 'GetSecretValue failed');
     }
     const value = this.options.parse(raw);
     this.version += 1;
@@ -112,7 +93,11 @@ export class SecretCache<T> {
   }
 }
 
-const errorName = (error: unknown): string => (error instanceof Error ? error.name : 'Error');
+/** What Secrets Manager said (`ResourceNotFoundException`, `TIMEOUT`, `ECONNREFUSED`), else the error's name. */
+const errorCode = (error: unknown): string | number => {
+  if (error instanceof UpstreamFailure) return error.code;
+  return error instanceof Error ? error.name : 'Error';
+};
 const errorSummary = (error: unknown) => (error instanceof Error ? { name: error.name, message: error.message } : { name: 'Error', message: String(error) });
 
 /**

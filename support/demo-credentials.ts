@@ -17,5 +17,12 @@ export const DEMO_CREDENTIALS = {
   },
 } as const;
 
+/**
+ * The AWS key pair every local run signs its Secrets Manager calls with, and the only one the
+ * emulator's Secrets Manager accepts: dummy on purpose, so real AWS credentials are never sent to
+ * a local emulator, and verified, so a wrong signature fails locally as it would in AWS.
+ */
+export const LOCAL_AWS_CREDENTIALS = { accessKeyId: 'AKIDLOCALDEMO', secretAccessKey: 'local-demo-aws-secret-not-real' } as const;
+
 /** Secret names the local stack uses; in AWS the deployer passes ARNs instead. */
 export const LOCAL_SECRET_NAMES = { tencent: 'livegate/local/tencent', volc: 'livegate/local/volcengine' } as const;

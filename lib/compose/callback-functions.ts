@@ -7,7 +7,7 @@ import type { TencentCredentials } from '#lib/tencent/credentials.ts';
 import type { TrackingRegistry } from '#lib/tracking/registry.ts';
 import { DynamoTrackingRegistry } from '#lib/tracking/registry-dynamodb.ts';
 import type { VolcSecret } from '#lib/volc/credentials.ts';
-import { buildTencentSecrets, buildVolcSecrets } from './clients.ts';
+import { buildTencentSecrets, buildVolcSecrets, secretSourceFrom } from './clients.ts';
 import { prefetch, runtimeOf } from './runtime.ts';
 
 // Composition roots of the provider callbacks: a provider's secret (for its callback token) and
@@ -31,7 +31,7 @@ const callbackFunction = <Credentials>(env: Env, secrets: (runtime: RuntimeConfi
 };
 
 export const composeTencentCallbacks = (env: Env): CallbackFunction<TencentCredentials> =>
-  callbackFunction(env, (runtime) => buildTencentSecrets(readTencentConfig(env), runtime));
+  callbackFunction(env, (runtime) => buildTencentSecrets(readTencentConfig(env), runtime, { source: secretSourceFrom(env) }));
 
 export const composeVolcCallbacks = (env: Env): CallbackFunction<VolcSecret> =>
-  callbackFunction(env, (runtime) => buildVolcSecrets(readVolcConfig(env), runtime));
+  callbackFunction(env, (runtime) => buildVolcSecrets(readVolcConfig(env), runtime, { source: secretSourceFrom(env) }));

@@ -1,6 +1,9 @@
+import { secretsManagerSource } from '#lib/aws/secrets-manager.ts';
+import { readSecretsManagerConfig } from '#lib/config/aws.ts';
+import type { Env } from '#lib/config/env.ts';
 import type { TencentConfig, VolcConfig } from '#lib/config/providers.ts';
 import type { RuntimeConfig } from '#lib/config/runtime.ts';
-import { SecretCache, type SecretSource, secretsManagerSource } from '#lib/secrets.ts';
+import { SecretCache, type SecretSource } from '#lib/secrets.ts';
 import { type TencentApi, TencentChatClient } from '#lib/tencent/client.ts';
 import { parseTencentSecret, type TencentCredentials } from '#lib/tencent/credentials.ts';
 import { tencentBaseUrls } from '#lib/tencent/regions.ts';
@@ -12,24 +15,24 @@ import { parseVolcSecret, type VolcSecret } from '#lib/volc/credentials.ts';
 // How the upstream clients are put together from configuration; every composition root (each
 // function's, and the tests' and benchmarks' in-process ones) builds them here.
 
-// One Secrets Manager client per container, whichever clients read through it.
-let sharedSource: SecretSource | undefined;
-const defaultSecretSource = (): SecretSource => (sharedSource ??= secretsManagerSource());
+/** Secrets Manager as the environment names it (region, endpoint, the role's credentials). */
+export const secretSourceFrom = (env: Env): SecretSource => secretsManagerSource(readSecretsManagerConfig(env));
 
 export interface ClientOptions {
-  source?: SecretSource;
+  /** Where secrets are read: `secretSourceFrom(env)`, or a stand-in in unit tests. */
+  source: SecretSource;
 }
 
-export const buildTencentSecrets = (config: TencentConfig, runtime: RuntimeConfig, options: ClientOptions = {}): SecretCache<TencentCredentials> =>
-  new SecretCache({ source: options.source ?? defaultSecretSource(), secretId: config.secretId, parse: parseTencentSecret, ttlMs: runtime.secretTtlMs });
+export const buildTencentSecrets = (config: TencentConfig, runtime: RuntimeConfig, options: ClientOptions): SecretCache<TencentCredentials> =>
+  new SecretCache({ source: options.source, secretId: config.secretId, parse: parseTencentSecret, ttlMs: runtime.secretTtlMs });
 
-export const buildVolcSecrets = (config: VolcConfig, runtime: RuntimeConfig, options: ClientOptions = {}): SecretCache<VolcSecret> =>
-  new SecretCache({ source: options.source ?? defaultSecretSource(), secretId: config.secretId, parse: parseVolcSecret, ttlMs: runtime.secretTtlMs });
+export const buildVolcSecrets = (config: VolcConfig, runtime: RuntimeConfig, options: ClientOptions): SecretCache<VolcSecret> =>
+  new SecretCache({ source: options.source, secretId: config.secretId, parse: parseVolcSecret, ttlMs: runtime.secretTtlMs });
 
 export const buildTencentClient = (
   config: TencentConfig,
   runtime: RuntimeConfig,
-  options: ClientOptions & { rateGates?: Partial<Record<TencentApi, RateGate>> } = {},
+  options: ClientOptions & { rateGates?: Partial<Record<TencentApi, RateGate>> },
 ): TencentChatClient =>
   new TencentChatClient({
     baseUrls: tencentBaseUrls(config.region, config.baseUrlOverride),
@@ -42,7 +45,7 @@ export const buildTencentClient = (
 export const buildVolcClient = (
   config: VolcConfig,
   runtime: RuntimeConfig,
-  options: ClientOptions & { rateGates?: Partial<Record<string, RateGate>> } = {},
+  options: ClientOptions & { rateGates?: Partial<Record<string, RateGate>> },
 ): VolcRtcClient =>
   new VolcRtcClient({
     baseUrl: config.baseUrl,

@@ -3,7 +3,7 @@ import { readDefaultRtcAppId, readTencentConfig, readVolcConfig } from '#lib/con
 import type { RuntimeConfig } from '#lib/config/runtime.ts';
 import type { TencentChatClient } from '#lib/tencent/client.ts';
 import type { VolcRtcClient } from '#lib/volc/client.ts';
-import { buildTencentClient, buildVolcClient } from './clients.ts';
+import { buildTencentClient, buildVolcClient, secretSourceFrom } from './clients.ts';
 import { prefetch, runtimeOf } from './runtime.ts';
 
 // Composition roots of the functions that call a provider and touch no table.
@@ -17,7 +17,7 @@ export interface TencentApiFunction {
 export const composeTencentApi = (env: Env): TencentApiFunction => {
   const runtime = runtimeOf(env);
   const config = readTencentConfig(env);
-  const tencent = buildTencentClient(config, runtime);
+  const tencent = buildTencentClient(config, runtime, { source: secretSourceFrom(env) });
   prefetch(() => tencent.warm());
   return { runtime, tencent, memberPageSize: config.memberPageSize };
 };
@@ -30,7 +30,7 @@ export interface VolcApiFunction {
 
 export const composeVolcApi = (env: Env): VolcApiFunction => {
   const runtime = runtimeOf(env);
-  const volc = buildVolcClient(readVolcConfig(env), runtime);
+  const volc = buildVolcClient(readVolcConfig(env), runtime, { source: secretSourceFrom(env) });
   prefetch(() => volc.warm());
   return { runtime, volc, defaultRtcAppId: readDefaultRtcAppId(env) };
 };

@@ -1,3 +1,4 @@
+import { secretSourceFrom } from '#lib/compose/clients.ts';
 import { ConfigError, type Env } from '#lib/config/env.ts';
 import { readMetricsConfig } from '#lib/config/metrics.ts';
 import { readOptionalTencentConfig, readOptionalVolcConfig } from '#lib/config/providers.ts';
@@ -44,6 +45,7 @@ export const composeSnapshot = (env: Env, options: { source?: SecretSource } = {
   const store = new DynamoSnapshotStore(readStorageConfig(env));
   const tracking = readTrackingConfig(env);
   const registry = new DynamoTrackingRegistry(tracking);
+  const clientOptions = { source: options.source ?? secretSourceFrom(env) };
   // Gone ticks in a row are counted across the runs a warm container makes.
   const goneMemory = emptyGoneMemory();
   const pushMemory = emptyPushMemory();
@@ -51,7 +53,7 @@ export const composeSnapshot = (env: Env, options: { source?: SecretSource } = {
   let built: { shardCount: number; providers: SnapshotProviders } | undefined;
   return {
     dependenciesFor: (shardCount) => {
-      if (built?.shardCount !== shardCount) built = { shardCount, providers: buildSnapshotProviders(configs, shardCount, options) };
+      if (built?.shardCount !== shardCount) built = { shardCount, providers: buildSnapshotProviders(configs, shardCount, clientOptions) };
       return {
         providers: built.providers,
         store,

@@ -39,7 +39,7 @@ export interface ProviderConfigs {
 const DISCOVERY_PER_SECOND = 10;
 
 /** The one way the snapshot function, the tests and the benchmarks build a shard's providers. */
-export const buildSnapshotProviders = (configs: ProviderConfigs, shardCount: number, options: ClientOptions = {}): SnapshotProviders => {
+export const buildSnapshotProviders = (configs: ProviderConfigs, shardCount: number, options: ClientOptions): SnapshotProviders => {
   const { runtime, settings } = configs;
   const { broadcast } = settings;
   const pushGate = (mode: string, totalPerSecond: number, counts: { upstream: 'tencent-im' | 'volcengine-rtc'; api: string }) =>

@@ -45,7 +45,9 @@ export const sendRequest = async (provider: Provider, url: string, init: Request
   const method = init.method ?? 'GET';
   const headers = headerRecord(init.headers);
   const body = bodyText(init.body);
-  const signal = AbortSignal.timeout(Math.max(1, Math.floor(timeoutMs)));
+  const attemptTimeout = AbortSignal.timeout(Math.max(1, Math.floor(timeoutMs)));
+  // The caller's own signal (init.signal) ends the attempt too, and counts as running out of time.
+  const signal = init.signal ? AbortSignal.any([attemptTimeout, init.signal]) : attemptTimeout;
   try {
     return await transport(url, { method, headers, body, signal });
   } catch (error) {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { sleep } from '#lib/sleep.ts';
 import { WALKTHROUGH_ROOM } from '#local/demo.ts';
 import { LOCAL_SECRET_NAMES } from '#support/demo-credentials.ts';
+import { readLocalSecret } from '#support/local-aws.ts';
 import { freeApiPort } from '#support/ports.ts';
 
 // `npm start` as a user runs it: no TTY, chosen ports and credentials, demo data, a clean stop.
@@ -117,14 +118,7 @@ describe('npm start', () => {
     expect(live.status).toBe(200);
     const room = await (await fetch(`http://127.0.0.1:${apiPort}/v1/rooms/demo-room-1/online-users`)).json();
     expect(room).toMatchObject({ appId: 'user-app', roomExists: true, totalUsers: 6 });
-    const secret = (await (
-      await fetch(`http://127.0.0.1:${emulatorPort}/`, {
-        method: 'POST',
-        headers: { 'x-amz-target': 'secretsmanager.GetSecretValue', 'content-type': 'application/x-amz-json-1.1' },
-        body: JSON.stringify({ SecretId: LOCAL_SECRET_NAMES.tencent }),
-      })
-    ).json()) as { SecretString: string };
-    expect(JSON.parse(secret.SecretString).secretKey).toBe('chosen-by-the-user-for-this-test');
+    expect((await readLocalSecret(`http://127.0.0.1:${emulatorPort}`, LOCAL_SECRET_NAMES.tencent)).secretKey).toBe('chosen-by-the-user-for-this-test');
 
     // The printed walk-through: a room created in the emulator is tracked by its callback, and untracked when it ends.
     const tracked = async () => ((await (await fetch(`http://127.0.0.1:${apiPort}/v1/tracking?kind=room&limit=1000`)).json()) as { targets: any[] }).targets;

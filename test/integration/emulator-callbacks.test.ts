@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { type RunningEmulator, startEmulator } from '#emulator/server.ts';
 import { DEMO_CREDENTIALS, LOCAL_SECRET_NAMES } from '#support/demo-credentials.ts';
 import { type EmulatorClient, emulatorClient } from '#support/emulator-client.ts';
+import { readLocalSecret } from '#support/local-aws.ts';
 import { type CallbackReceiver, type ReceivedCallback, startCallbackReceiver } from '#test/support/callback-receiver.ts';
 
 // The callbacks the emulator plays: a local receiver stands in for the app, and every callback
@@ -314,14 +315,7 @@ describe('delivery', () => {
 
 describe('credentials', () => {
   test('Secrets Manager serves callbackToken and callbackSecret; a rotation changes what is served and what signs', async () => {
-    const secretOf = async (secretId: string) => {
-      const response = await fetch(emulator.url, {
-        method: 'POST',
-        headers: { 'x-amz-target': 'secretsmanager.GetSecretValue', 'content-type': 'application/x-amz-json-1.1' },
-        body: JSON.stringify({ SecretId: secretId }),
-      });
-      return JSON.parse(((await response.json()) as { SecretString: string }).SecretString) as Record<string, unknown>;
-    };
+    const secretOf = (secretId: string) => readLocalSecret(emulator.url, secretId);
     expect(await secretOf(LOCAL_SECRET_NAMES.tencent)).toMatchObject({ callbackToken: TOKEN });
     expect(await secretOf(LOCAL_SECRET_NAMES.volc)).toMatchObject({ callbackSecret: SECRET });
 

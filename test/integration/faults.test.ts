@@ -1,8 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { secretSourceFrom } from '#lib/compose/clients.ts';
 import { Deadline } from '#lib/deadline.ts';
 import { toApiError } from '#lib/http/to-api-error.ts';
-import { SecretCache, secretsManagerSource } from '#lib/secrets.ts';
+import { SecretCache } from '#lib/secrets.ts';
 import { sleep } from '#lib/sleep.ts';
 import { runSnapshot } from '#lib/snapshots/run.ts';
 import { DynamoSnapshotStore } from '#lib/snapshots/store-dynamodb.ts';
@@ -136,7 +137,7 @@ describe('endpoints under faults', () => {
       const countCalls = await callsOf('get_online_member_num');
       const error = expectContractError(await callApi(path), 502, 'UPSTREAM_ERROR');
       expect(error.upstream).toEqual({ provider: 'aws-secrets-manager', code: 'InternalServiceError', info: 'GetSecretValue failed' });
-      // Secrets Manager was really asked: one read, which the SDK client makes twice (maxAttempts: 2).
+      // Secrets Manager was really asked: one read, which the reader tries twice (one retry on a 5xx).
       expect((await callsOf('GetSecretValue')) - secretReads).toBe(2);
       // The refused key was not tried again.
       expect((await callsOf('get_online_member_num')) - countCalls).toBe(1);
@@ -156,7 +157,7 @@ describe('endpoints under faults', () => {
     // In-process, with the functions' own SecretCache and Secrets Manager client against the
     // emulator: a deployed function re-reads only every 5 minutes, too long to wait for here.
     const secrets = new SecretCache({
-      source: secretsManagerSource(),
+      source: secretSourceFrom(process.env),
       secretId: LOCAL_SECRET_NAMES.tencent,
       parse: parseTencentSecret,
       ttlMs: 300,
@@ -176,7 +177,7 @@ describe('endpoints under faults', () => {
     await sleep(400); // past the TTL
     await emulator.addFault({ target: 'secrets', api: 'GetSecretValue', httpStatus: 500 });
     expect(await onlineCount()).toBe(11);
-    expect((await callsOf('GetSecretValue')) - secretReads).toBe(3); // the failed read, tried twice by the SDK
+    expect((await callsOf('GetSecretValue')) - secretReads).toBe(3); // the failed read, tried twice by the reader
     // During the backoff the cached copy is served without asking again.
     expect(await onlineCount()).toBe(11);
     expect((await callsOf('GetSecretValue')) - secretReads).toBe(3);
@@ -199,7 +200,7 @@ describe('endpoints under faults', () => {
     expect((await cold.call('get_online_member_num', { GroupId: GROUP }, Deadline.after(5000))).OnlineMemberNum).toBe(11);
   });
 
-  test('Secrets Manager failing once is absorbed by the SDK retry', async () => {
+  test('Secrets Manager failing once is absorbed by the one retry of the reader', async () => {
     await emulator.addFault({ target: 'secrets', api: 'GetSecretValue', httpStatus: 500, times: 1 });
     const cold = coldTencentClient();
     expect((await cold.call('get_online_member_num', { GroupId: GROUP }, Deadline.after(5000))).OnlineMemberNum).toBe(11);

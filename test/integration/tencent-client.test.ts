@@ -1,8 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo, createServer as createNetServer } from 'node:net';
+import { secretSourceFrom } from '#lib/compose/clients.ts';
 import { Deadline } from '#lib/deadline.ts';
 import { toApiError } from '#lib/http/to-api-error.ts';
-import { SecretCache, secretsManagerSource } from '#lib/secrets.ts';
+import { SecretCache } from '#lib/secrets.ts';
 import { TencentChatClient } from '#lib/tencent/client.ts';
 import { parseTencentSecret } from '#lib/tencent/credentials.ts';
 import { UserSigCache } from '#lib/tencent/usersig.ts';
@@ -48,7 +49,7 @@ afterAll(async () => {
 const client = (baseUrls: string[]) =>
   new TencentChatClient({
     baseUrls,
-    secrets: new SecretCache({ source: secretsManagerSource(), secretId: LOCAL_SECRET_NAMES.tencent, parse: parseTencentSecret, ttlMs: 60_000 }),
+    secrets: new SecretCache({ source: secretSourceFrom(process.env), secretId: LOCAL_SECRET_NAMES.tencent, parse: parseTencentSecret, ttlMs: 60_000 }),
     userSigs: new UserSigCache({ lifetimeSeconds: 3600 }),
     attemptTimeoutMs: 2000,
   });

@@ -1,4 +1,4 @@
-import { DEMO_CREDENTIALS } from '#support/demo-credentials.ts';
+import { DEMO_CREDENTIALS, LOCAL_AWS_CREDENTIALS } from '#support/demo-credentials.ts';
 
 /** Every secret value the suite uses, for the leak scan. Tests that rotate keys use these names. */
 export const SECRETS_UNDER_TEST = [
@@ -6,6 +6,7 @@ export const SECRETS_UNDER_TEST = [
   DEMO_CREDENTIALS.volc.secretAccessKey,
   DEMO_CREDENTIALS.tencent.callbackToken,
   DEMO_CREDENTIALS.volc.callbackSecret,
+  LOCAL_AWS_CREDENTIALS.secretAccessKey,
   'rotated-tencent-key-for-the-test',
   'rotated-volc-secret-for-the-test',
   'rotated-mid-run',

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { buildTencentClient } from '#lib/compose/clients.ts';
+import { buildTencentClient, secretSourceFrom } from '#lib/compose/clients.ts';
 import type { Env } from '#lib/config/env.ts';
 import { readTencentConfig, readVolcConfig } from '#lib/config/providers.ts';
 import { readRuntimeConfig } from '#lib/config/runtime.ts';
@@ -52,7 +52,12 @@ export const storeTicks = async (store: SnapshotStore, records: readonly Snapsho
   if (failures.length > 0) throw failures[0];
 };
 
-const clientEnv = (upstreamUrl = emulatorUrl()): Env => ({ ...upstreamEnvironment(upstreamUrl), UPSTREAM_ATTEMPT_TIMEOUT_MS: '800' });
+/** Secrets always come from the suite's emulator; the upstream calls go to `upstreamUrl`. */
+const clientEnv = (upstreamUrl = emulatorUrl()): Env => ({
+  ...localAwsEnvironment(emulatorUrl()),
+  ...upstreamEnvironment(upstreamUrl),
+  UPSTREAM_ATTEMPT_TIMEOUT_MS: '800',
+});
 
 /** A shard's providers as the snapshot function builds them, at these deployment-wide rates. */
 /** `upstreamUrl`: another emulator for the upstream calls (secrets still come from the suite's). */
@@ -72,13 +77,14 @@ export const snapshotProviders = (
       volc: readVolcConfig(env),
     },
     shardCount,
+    { source: secretSourceFrom(env) },
   );
 };
 
 /** A Tencent client with nothing cached, built as every function builds it. */
 export const coldTencentClient = (): TencentChatClient => {
   const env = clientEnv();
-  return buildTencentClient(readTencentConfig(env), readRuntimeConfig(env));
+  return buildTencentClient(readTencentConfig(env), readRuntimeConfig(env), { source: secretSourceFrom(env) });
 };
 
 /**

@@ -233,6 +233,17 @@ describe('packaged CloudFormation template', () => {
     }
   });
 
+  test('only the functions that use a table carry the AWS SDK (its DynamoDB client): secrets are read without it', () => {
+    for (const [name, fn] of functions()) {
+      const zip = `${name[0]?.toLowerCase()}${name.slice(1).replace(/LambdaFunction$/, '')}`;
+      const text = execFileSync('unzip', ['-p', path.join(service.dir, `${zip}.zip`)], { maxBuffer: 64 * 1024 * 1024 }).toString('utf8');
+      const variables = Object.keys(fn.Properties.Environment?.Variables ?? {});
+      const usesTable = variables.includes('SNAPSHOT_TABLE') || variables.includes('TRACKING_TABLE');
+      // The SDK's user agent names it in every client it builds.
+      expect({ zip, sdk: text.includes('aws-sdk-js') }).toEqual({ zip, sdk: usesTable });
+    }
+  });
+
   test('bundles carry no local demo secret', () => {
     const zips = functions()
       .map(([name]) => name.replace(/LambdaFunction$/, ''))
