@@ -100,10 +100,16 @@ try {
         { fn: 'groupMembers', event: httpEvent('GET', `${group}/members`) },
         { fn: 'groupAdmins', event: httpEvent('POST', `${group}/admins`, { body: '{"action":"set","accounts":["bench"]}' }) },
         { fn: 'roomOnlineUsers', event: httpEvent('GET', '/v1/rooms/bench-room/online-users') },
+        { fn: 'groupAdminList', event: httpEvent('GET', `${group}/admins`) },
+        { fn: 'groupOnlineMembers', event: httpEvent('GET', `${group}/online-members`) },
       ];
       const otherFunctions = [
         { fn: 'groupOnlineCountHistory', event: httpEvent('GET', `${group}/online-count/history`) },
         { fn: 'roomOnlineUsersHistory', event: httpEvent('GET', '/v1/rooms/bench-room/online-users/history') },
+        { fn: 'groupTrackingPut', event: httpEvent('PUT', `${group}/tracking`) },
+        { fn: 'trackingList', event: httpEvent('GET', '/v1/tracking') },
+        { fn: 'dashboard', event: httpEvent('GET', '/') },
+        { fn: 'openapi', event: httpEvent('GET', '/openapi.json') },
         { fn: 'notFound', event: httpEvent('GET', '/nothing'), status: 404 },
         { fn: 'snapshot', event: { shard: 0, shards: 1 } },
       ];
