@@ -17,11 +17,11 @@ const TENCENT_OK = { ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '' };
 
 export const handler = httpFunction(
   () => composeTencentCallbacks(process.env),
-  async ({ event }, { secrets, registry, tracking }) =>
+  async ({ event, deadline }, { secrets, registry, tracking }) =>
     countedCallback('tencent-im', async () => {
       const now = Date.now();
       const query = event.queryStringParameters ?? {};
-      await authenticateWith('tencent', secrets, (secret) => checkTencentCallback(query, secret, now));
+      await authenticateWith('tencent', secrets, deadline, (secret) => checkTencentCallback(query, secret, now));
       const body = readJsonBody(event);
       const issues = new Issues();
       if (body === null || typeof body !== 'object' || Array.isArray(body)) issues.add('body', 'must be a JSON object');

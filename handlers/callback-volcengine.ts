@@ -16,11 +16,11 @@ const renewals = new RecentRenewals();
 
 export const handler = httpFunction(
   () => composeVolcCallbacks(process.env),
-  async ({ event }, { secrets, registry, tracking, defaultRtcAppId }) =>
+  async ({ event, deadline }, { secrets, registry, tracking, defaultRtcAppId }) =>
     countedCallback('volcengine-rtc', async () => {
       const now = Date.now();
       const callback = readVolcEvent(readJsonBody(event));
-      await authenticateWith('volcengine', secrets, (secret) => checkVolcCallback(callback, secret, defaultRtcAppId, now));
+      await authenticateWith('volcengine', secrets, deadline, (secret) => checkVolcCallback(callback, secret, defaultRtcAppId, now));
       const verified = callback as NonNullable<typeof callback>;
       const issues = new Issues();
       const effect = volcCallbackEffect(verified, issues);

@@ -1,4 +1,5 @@
 import { ConfigError } from './config/env.ts';
+import { Deadline } from './deadline.ts';
 import { log } from './log.ts';
 import { UpstreamFailure } from './upstream/failure.ts';
 
@@ -7,8 +8,21 @@ import { UpstreamFailure } from './upstream/failure.ts';
 // without a redeploy.
 
 export interface SecretSource {
-  read(secretId: string, signal?: AbortSignal): Promise<string>;
+  /** Gives up by `deadline` with a typed failure; without one, after SECRET_READ_BUDGET_MS. */
+  read(secretId: string, deadline?: Deadline): Promise<string>;
 }
+
+/** The longest one read may take (both attempts and the pause between); all of it only at init. */
+export const SECRET_READ_BUDGET_MS = 4000;
+/**
+ * A read for a request ends this long before the request's deadline, so its own failure (what
+ * Secrets Manager did, counted) reaches the caller rather than the caller's cut-off.
+ */
+const READ_RESERVE_MS = 100;
+
+/** How long a read may take for a caller: the budget, cut to what the caller has left; the full budget without one (the init prefetch). */
+export const secretReadDeadline = (caller: Deadline | undefined): Deadline =>
+  Deadline.after(caller ? Math.min(SECRET_READ_BUDGET_MS, caller.remainingMs() - READ_RESERVE_MS) : SECRET_READ_BUDGET_MS);
 
 export interface Versioned<T> {
   value: T;
@@ -44,23 +58,24 @@ export class SecretCache<T> {
     return this.options.secretId;
   }
 
-  async get(): Promise<Versioned<T>> {
+  /** `deadline` is the caller's (a request's): a read, or waiting for one, ends by it. Without one, as at init, a read may take SECRET_READ_BUDGET_MS. */
+  async get(deadline?: Deadline): Promise<Versioned<T>> {
     const { current } = this;
     if (current && this.options.clock() < this.readAgainAt) return current;
-    return this.load({ serveStaleOnError: true });
+    return this.load({ serveStaleOnError: true, deadline });
   }
 
   /** Re-read after an upstream rejected `staleVersion`; a newer copy already in hand is returned as is. */
-  async refresh(staleVersion: number): Promise<Versioned<T>> {
+  async refresh(staleVersion: number, deadline?: Deadline): Promise<Versioned<T>> {
     const { current } = this;
     if (current && (current.version > staleVersion || this.options.clock() - current.readAt < this.options.refreshCooldownMs)) {
       return current;
     }
-    return this.load({ serveStaleOnError: false });
+    return this.load({ serveStaleOnError: false, deadline });
   }
 
-  private load({ serveStaleOnError }: { serveStaleOnError: boolean }): Promise<Versioned<T>> {
-    this.inFlight ??= this.readNow()
+  private load({ serveStaleOnError, deadline }: { serveStaleOnError: boolean; deadline: Deadline | undefined }): Promise<Versioned<T>> {
+    this.inFlight ??= this.readNow(secretReadDeadline(deadline))
       .catch((error: unknown) => {
         // A brief Secrets Manager outage should not take the API down while we hold a copy, nor
         // make every request wait for a read that is likely to fail again.
@@ -74,13 +89,29 @@ export class SecretCache<T> {
       .finally(() => {
         this.inFlight = undefined;
       });
-    return this.inFlight;
+    return deadline ? this.waitNoLongerThan(this.inFlight, deadline, serveStaleOnError) : this.inFlight;
   }
 
-  private async readNow(): Promise<Versioned<T>> {
+  /**
+   * A read already under way may have been started with more time than this caller has (the init
+   * prefetch has the whole budget): the caller stops waiting at its deadline, the read goes on.
+   */
+  private waitNoLongerThan(read: Promise<Versioned<T>>, deadline: Deadline, serveStaleOnError: boolean): Promise<Versioned<T>> {
+    let timer: NodeJS.Timeout | undefined;
+    const cutOff = new Promise<Versioned<T>>((resolve, reject) => {
+      timer = setTimeout(() => {
+        if (serveStaleOnError && this.current) resolve(this.current);
+        else reject(new UpstreamFailure('unavailable', 'aws-secrets-manager', 'TIMEOUT', 'GetSecretValue failed'));
+      }, deadline.remainingMs());
+      timer.unref();
+    });
+    return Promise.race([read, cutOff]).finally(() => clearTimeout(timer));
+  }
+
+  private async readNow(readDeadline: Deadline): Promise<Versioned<T>> {
     let raw: string;
     try {
-      raw = await this.options.source.read(this.options.secretId, AbortSignal.timeout(4000));
+      raw = await this.options.source.read(this.options.secretId, readDeadline);
     } catch (error) {
       log.error('secret could not be read', { secretId: this.options.secretId, error: errorSummary(error) });
       throw new UpstreamFailure('unavailable', 'aws-secrets-manager', errorCode(error), 'GetSecretValue failed');

@@ -3,7 +3,7 @@ import { Deadline } from '#lib/deadline.ts';
 import { log } from '#lib/log.ts';
 import { Metric } from '#lib/metrics/catalogue.ts';
 import { metrics } from '#lib/metrics/recorder.ts';
-import type { SecretSource } from '#lib/secrets.ts';
+import { SECRET_READ_BUDGET_MS, type SecretSource } from '#lib/secrets.ts';
 import { type FailureKind, isTransientFailure, UpstreamFailure } from '#lib/upstream/failure.ts';
 import { type RawResponse, sendRequest } from '#lib/upstream/http.ts';
 import { type RetryPolicy, retrying } from '#lib/upstream/retry.ts';
@@ -19,8 +19,6 @@ const PROVIDER = 'aws-secrets-manager';
 const API = 'GetSecretValue';
 /** One attempt (the SDK client had 1 s to connect and 2 s to answer). */
 const ATTEMPT_TIMEOUT_MS = 2000;
-/** Both attempts and the pause between them. */
-const READ_BUDGET_MS = 4000;
 /** As the SDK client's `maxAttempts: 2` with its standard retry strategy: one retry, full jitter from 100 ms. */
 const RETRY_POLICY: RetryPolicy = { maxAttempts: 2, baseDelayMs: 100, maxDelayMs: 20_000 };
 
@@ -74,7 +72,7 @@ const secretStringOf = (response: RawResponse): string => {
   return answer.SecretString;
 };
 
-const getSecretValue = async (config: SecretsManagerConfig, secretId: string, deadline: Deadline, signal: AbortSignal | undefined): Promise<string> => {
+const getSecretValue = async (config: SecretsManagerConfig, secretId: string, deadline: Deadline): Promise<string> => {
   const url = new URL('/', config.endpoint);
   const body = JSON.stringify({ SecretId: secretId });
   const headers = signAwsRequest(
@@ -90,20 +88,19 @@ const getSecretValue = async (config: SecretsManagerConfig, secretId: string, de
   const timeoutMs = Math.min(ATTEMPT_TIMEOUT_MS, deadline.remainingMs());
   if (timeoutMs <= 0) throw new UpstreamFailure('timeout', PROVIDER, 'TIMEOUT', 'the time for reading the secret is spent');
   metrics.add(Metric.UpstreamCalls, 1, { upstream: PROVIDER, api: API });
-  const response = await sendRequest(PROVIDER, url.href, { method: 'POST', headers, body, ...(signal ? { signal } : {}) }, timeoutMs);
+  const response = await sendRequest(PROVIDER, url.href, { method: 'POST', headers, body }, timeoutMs);
   if (response.status === 200) return secretStringOf(response);
   const type = errorType(response);
   throw new UpstreamFailure(failureKind(type, response.status), PROVIDER, type, 'GetSecretValue failed', response.status);
 };
 
 export const secretsManagerSource = (config: SecretsManagerConfig): SecretSource => ({
-  async read(secretId, signal) {
-    const deadline = Deadline.after(READ_BUDGET_MS);
+  async read(secretId, deadline = Deadline.after(SECRET_READ_BUDGET_MS)) {
     try {
-      return await retrying(() => getSecretValue(config, secretId, deadline, signal), {
+      return await retrying(() => getSecretValue(config, secretId, deadline), {
         policy: RETRY_POLICY,
         deadline,
-        isRetryable: (error) => isTransientFailure(error) && !signal?.aborted,
+        isRetryable: isTransientFailure,
         onRetry: (error, retryNumber, delayMs) => {
           metrics.add(Metric.UpstreamRetries, 1, { upstream: PROVIDER, api: API });
           log.warn('retrying the Secrets Manager read', { secretId, retryNumber, delayMs, error });

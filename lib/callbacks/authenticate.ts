@@ -1,3 +1,4 @@
+import type { Deadline } from '#lib/deadline.ts';
 import { ApiError } from '#lib/http/api-error.ts';
 import { log } from '#lib/log.ts';
 import type { SecretCache } from '#lib/secrets.ts';
@@ -33,12 +34,21 @@ export const unauthenticated = (provider: string, refusal: Refusal): ApiError =>
   return new CallbackRefused(refusal);
 };
 
-/** Resolves with the secret the callback verified against; throws 401 UNAUTHENTICATED otherwise. */
-export const authenticateWith = async <S>(provider: string, secrets: SecretCache<S>, check: (secret: S) => Refusal | undefined): Promise<S> => {
-  let secret = await secrets.get();
+/**
+ * Resolves with the secret the callback verified against; throws 401 UNAUTHENTICATED otherwise.
+ * A secret read ends by the request's deadline, so a slow Secrets Manager is answered as the
+ * contract's error before the provider (or Lambda) gives up on us.
+ */
+export const authenticateWith = async <S>(
+  provider: string,
+  secrets: SecretCache<S>,
+  deadline: Deadline,
+  check: (secret: S) => Refusal | undefined,
+): Promise<S> => {
+  let secret = await secrets.get(deadline);
   let refusal = check(secret.value);
   if (refusal === 'wrong-signature' || refusal === 'no-callback-secret') {
-    secret = await secrets.refresh(secret.version);
+    secret = await secrets.refresh(secret.version, deadline);
     refusal = check(secret.value);
   }
   if (refusal) throw unauthenticated(provider, refusal);

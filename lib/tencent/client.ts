@@ -70,7 +70,7 @@ export class TencentChatClient {
       recoverCredentials: async (failure, rejectedVersion) => {
         this.options.userSigs.invalidate();
         // 70001 only says the UserSig expired: a new one is enough; anything else may be a rotated key.
-        if (failure.code !== 70001) await this.options.secrets.refresh(rejectedVersion);
+        if (failure.code !== 70001) await this.options.secrets.refresh(rejectedVersion, deadline);
       },
     });
   }

@@ -14,7 +14,7 @@ export interface ResilientCallOptions<S, T> {
   attempt: (secret: S) => Promise<T>;
   deadline: Deadline;
   policy?: RetryPolicy;
-  /** Runs once, after the first credential rejection, before the one retry it earns. */
+  /** Runs once, after the first credential rejection, before the one retry it earns; a secret re-read in it takes `deadline`. */
   recoverCredentials: (failure: UpstreamFailure, rejectedSecretVersion: number) => Promise<void>;
 }
 
@@ -46,7 +46,7 @@ const callWithRecovery = async <S, T>(options: ResilientCallOptions<S, T>): Prom
     try {
       return await retrying(
         async () => {
-          const secret = await options.secrets.get();
+          const secret = await options.secrets.get(options.deadline);
           secretVersion = secret.version;
           return options.attempt(secret.value);
         },

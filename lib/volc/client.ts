@@ -51,7 +51,7 @@ export class VolcRtcClient {
       deadline,
       policy: this.options.retryPolicy,
       attempt: (secret) => this.attempt(query, body, secret, deadline),
-      recoverCredentials: (_failure, rejectedVersion) => this.options.secrets.refresh(rejectedVersion).then(() => undefined),
+      recoverCredentials: (_failure, rejectedVersion) => this.options.secrets.refresh(rejectedVersion, deadline).then(() => undefined),
     });
   }
 

@@ -221,6 +221,24 @@ describe('POST /v1/callbacks/volcengine', () => {
     }
   });
 
+  test("a slow Secrets Manager during the re-read a wrong signature forces answers the contract's error inside the function's time, not Lambda's timeout", async () => {
+    await volcCallback(volcBody({ eventType: 'RoomCreate', roomId: 'cb-room-warm' })); // the secret is cached
+    await pastRefreshCooldown();
+    await emulator.addFault({ target: 'secrets', api: 'GetSecretValue', latencyMs: 20_000 });
+    try {
+      // The function has 4 s; a read with its whole own budget (two 2 s attempts) would outlive it.
+      const error = expectContractError(
+        await volcCallback(volcBody({ eventType: 'RoomCreate', roomId: 'cb-room-slow', secret: 'not-the-secret' })),
+        502,
+        'UPSTREAM_ERROR',
+      );
+      expect(error.upstream).toMatchObject({ provider: 'aws-secrets-manager', code: 'TIMEOUT' });
+    } finally {
+      await emulator.clearFaults();
+      await volcCallback(volcBody({ eventType: 'RoomDestroy', roomId: 'cb-room-warm' }));
+    }
+  });
+
   test('a user joining a room tracks it too', async () => {
     expect((await volcCallback(volcBody({ eventType: 'UserJoinRoom', roomId: 'cb-room-join' }))).status).toBe(200);
     expect(await trackedRoom('cb-room-join')).toMatchObject({ sources: ['callback'] });

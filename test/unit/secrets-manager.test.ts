@@ -4,6 +4,7 @@ import { type RunningEmulator, startEmulator } from '#emulator/server.ts';
 import { secretsManagerSource } from '#lib/aws/secrets-manager.ts';
 import { readSecretsManagerConfig, type SecretsManagerConfig } from '#lib/config/aws.ts';
 import { ConfigError } from '#lib/config/env.ts';
+import { Deadline } from '#lib/deadline.ts';
 import { metrics } from '#lib/metrics/recorder.ts';
 import { SecretCache } from '#lib/secrets.ts';
 import { UpstreamFailure } from '#lib/upstream/failure.ts';
@@ -201,9 +202,9 @@ describe('AWS errors become typed failures, retried only when transient', () => 
     expect(failure).toMatchObject({ kind: 'network', code: 'ECONNREFUSED' });
   });
 
-  test("the caller's signal ends the read, and no retry follows", async () => {
+  test("the caller's deadline ends the read, and no retry follows", async () => {
     stubAnswer = () => undefined; // never answers
-    const failure = await failureOf(secretsManagerSource(config({ endpoint: stubUrl })).read('any', AbortSignal.timeout(100)));
+    const failure = await failureOf(secretsManagerSource(config({ endpoint: stubUrl })).read('any', Deadline.after(100)));
     expect(failure).toMatchObject({ kind: 'timeout' });
     expect(stubCalls).toBe(1);
   });
@@ -216,6 +217,46 @@ describe('AWS errors become typed failures, retried only when transient', () => 
       code: 'ResourceNotFoundException',
       info: 'GetSecretValue failed',
     });
+  });
+});
+
+describe("a slow Secrets Manager and a request's deadline", () => {
+  const slowCache = () => new SecretCache({ source: secretsManagerSource(config({ endpoint: stubUrl })), secretId: 'any', parse: (raw) => raw, ttlMs: 1000 });
+
+  test("a read for a request gives up inside the request's deadline: one attempt, an unavailable secret that says TIMEOUT", async () => {
+    stubAnswer = () => undefined; // never answers
+    const deadline = Deadline.after(500);
+    const failure = await failureOf(slowCache().get(deadline));
+    expect(failure).toMatchObject({ kind: 'unavailable', provider: 'aws-secrets-manager', code: 'TIMEOUT' });
+    // Without the deadline the read would have had its whole budget: two attempts.
+    expect(stubCalls).toBe(1);
+  });
+
+  test('a forced re-read (a callback whose signature did not match) keeps to the deadline too', async () => {
+    let slow = false;
+    stubAnswer = (_req, res) => {
+      if (!slow) res.writeHead(200).end('{"SecretString":"first"}');
+    };
+    const cache = slowCache();
+    const first = await cache.get();
+    slow = true;
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // past the refresh cooldown
+    const deadline = Deadline.after(500);
+    expect(await failureOf(cache.refresh(first.version, deadline))).toMatchObject({ kind: 'unavailable', code: 'TIMEOUT' });
+    expect(stubCalls).toBe(2);
+  });
+
+  test('a request that finds the init read under way stops waiting for it at its own deadline', async () => {
+    stubAnswer = () => undefined;
+    const cache = slowCache();
+    let initReadSettled = false;
+    const initRead = failureOf(cache.get()).finally(() => {
+      initReadSettled = true;
+    });
+    expect(await failureOf(cache.get(Deadline.after(300)))).toMatchObject({ kind: 'unavailable', code: 'TIMEOUT' });
+    expect(initReadSettled).toBe(false);
+    expect(stubCalls).toBe(1); // the request joined the read under way
+    expect(await initRead).toMatchObject({ kind: 'unavailable', code: 'TIMEOUT' });
   });
 });
 
