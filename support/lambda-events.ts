@@ -1,9 +1,13 @@
+import { routeOf } from '#lib/http/routes.ts';
+
 // API Gateway HTTP API (payload 2.0) events and Lambda contexts, for calling livegate's handlers
 // outside Lambda and serverless-offline. Only what the handlers read is filled in.
 
 export type HttpHandler = (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string }>;
 
 export interface HttpEvent {
+  /** The route API Gateway matched (`GET /v1/tracking`, `$default`). */
+  routeKey: string;
   rawPath: string;
   rawQueryString: string;
   queryStringParameters: Record<string, string> | undefined;
@@ -16,6 +20,7 @@ export interface HttpEvent {
 export const httpEvent = (method: string, rawPath: string, options: { query?: Record<string, string>; body?: string } = {}): HttpEvent => {
   const query = options.query ?? {};
   return {
+    routeKey: routeOf(method, rawPath),
     rawPath,
     rawQueryString: new URLSearchParams(query).toString(),
     queryStringParameters: Object.keys(query).length > 0 ? query : undefined,

@@ -8,10 +8,11 @@ import { configureMetrics } from '#lib/metrics/recorder.ts';
 // (upstreams, tables, callbacks), so a bundle imports no client it never uses: esbuild cannot drop
 // an SDK client that a shared module merely imports.
 
+/** Metrics are configured first: a function whose other settings are wrong still counts its INTERNAL answers where its alarms look. */
 export const runtimeOf = (env: Env): RuntimeConfig => {
+  configureMetrics(readMetricsConfig(env));
   const runtime = readRuntimeConfig(env);
   setLogLevel(runtime.logLevel);
-  configureMetrics(readMetricsConfig(env));
   return runtime;
 };
 

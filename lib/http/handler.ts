@@ -63,10 +63,18 @@ const finishResponse = (): middy.MiddlewareObj<Event, Result, Error, HttpContext
       durationMs,
       ...(code ? { errorCode: code } : {}),
     });
-    countRequest(routeOf(method, request.event.rawPath), durationMs, code);
+    countRequest(routeDimension(request.event), durationMs, code);
   };
   return { after: finish, onError: finish };
 };
+
+/**
+ * API Gateway's own name of the route it matched (`GET /v1/groups/{groupId}/online-count`,
+ * `$default` for the catch-all): bounded and exact, whatever the path looked like. An event that
+ * did not come through API Gateway (a direct invoke, the benchmarks) has none; its route is
+ * worked out from the path the way API Gateway would match it.
+ */
+const routeDimension = (event: Event): string => event.routeKey || routeOf(event.requestContext?.http?.method, event.rawPath);
 
 /** The request's metrics, written with everything else the invocation counted (its upstream calls). */
 const countRequest = (route: string, durationMs: number, code: string | undefined): void => {

@@ -38,9 +38,10 @@ export const readProviderConfigs = (env: Env): ProviderConfigs => {
 };
 
 export const composeSnapshot = (env: Env, options: { source?: SecretSource } = {}): SnapshotFunction => {
+  // First, as in every function (lib/compose/runtime.ts), so nothing that fails after it counts in the wrong namespace.
+  configureMetrics(readMetricsConfig(env));
   const configs = readProviderConfigs(env);
   setLogLevel(configs.runtime.logLevel);
-  configureMetrics(readMetricsConfig(env));
   if (!configs.tencent && !configs.volc) log.warn('neither TENCENT_SECRET_ID nor VOLC_SECRET_ID is set: nothing to sample');
   const store = new DynamoSnapshotStore(readStorageConfig(env));
   const tracking = readTrackingConfig(env);
