@@ -73,7 +73,10 @@ const secretStringOf = (response: RawResponse): string => {
 };
 
 const getSecretValue = async (config: SecretsManagerConfig, secretId: string, deadline: Deadline): Promise<string> => {
-  const url = new URL('/', config.endpoint);
+  // A path in AWS_ENDPOINT_URL* (a proxy's prefix) is kept, as the SDK keeps it: the operation's `/` goes after it.
+  const url = new URL(config.endpoint);
+  url.pathname = url.pathname.replace(/\/*$/, '/');
+  url.search = '';
   const body = JSON.stringify({ SecretId: secretId });
   const headers = signAwsRequest(
     {

@@ -11,9 +11,30 @@ export interface SecretsManagerConfig {
   credentials: AwsCredentials;
 }
 
-/** Secrets Manager's regional endpoint; China's regions live under their own domain. */
-export const secretsManagerEndpoint = (region: string): string =>
-  `https://secretsmanager.${region}.${region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com'}`;
+/**
+ * The partitions whose Secrets Manager host we know: commercial and GovCloud (`amazonaws.com`),
+ * China (`amazonaws.com.cn`); the patterns are the AWS SDK's own (its partitions.json).
+ */
+const KNOWN_PARTITIONS: ReadonlyArray<{ regions: RegExp; domain: string }> = [
+  { regions: /^(us|eu|ap|sa|ca|me|af|il|mx)-\w+-\d+$/, domain: 'amazonaws.com' },
+  { regions: /^us-gov-\w+-\d+$/, domain: 'amazonaws.com' },
+  { regions: /^cn-\w+-\d+$/, domain: 'amazonaws.com.cn' },
+];
+
+/**
+ * Secrets Manager's regional endpoint. The isolated and sovereign partitions (us-iso*, us-isob*,
+ * eu-isoe*, eusc-*) have hosts of their own: rather than guess one and fail at the first read,
+ * such a region is a configuration error until AWS_ENDPOINT_URL_SECRETS_MANAGER names the host.
+ */
+export const secretsManagerEndpoint = (region: string): string => {
+  const partition = KNOWN_PARTITIONS.find(({ regions }) => regions.test(region));
+  if (!partition) {
+    throw new ConfigError(
+      `AWS_REGION "${region}" is not in a partition whose Secrets Manager endpoint livegate knows (aws, aws-us-gov, aws-cn); set AWS_ENDPOINT_URL_SECRETS_MANAGER`,
+    );
+  }
+  return `https://secretsmanager.${region}.${partition.domain}`;
+};
 
 export const readSecretsManagerConfig = (env: Env): SecretsManagerConfig => {
   const read = new EnvReader(env);

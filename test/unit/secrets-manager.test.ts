@@ -209,6 +209,22 @@ describe('AWS errors become typed failures, retried only when transient', () => 
     expect(stubCalls).toBe(1);
   });
 
+  test('a path in the endpoint (a proxy in front) is kept, as the SDK keeps it', async () => {
+    let path: string | undefined;
+    stubAnswer = (req, res) => {
+      path = req.url;
+      res.writeHead(200).end('{"SecretString":"s"}');
+    };
+    const { endpoint } = readSecretsManagerConfig({
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+      AWS_ENDPOINT_URL: `${stubUrl}/proxy/secretsmanager/`,
+    });
+    expect(await secretsManagerSource(config({ endpoint })).read('any')).toBe('s');
+    expect(path).toBe('/proxy/secretsmanager/');
+  });
+
   test('through the secret cache, a failed first read is an unavailable secret naming what AWS said', async () => {
     const cache = new SecretCache({ source: secretsManagerSource(config()), secretId: 'livegate/no-such-secret', parse: (raw) => raw, ttlMs: 1000 });
     expect(await failureOf(cache.get())).toMatchObject({
@@ -272,6 +288,23 @@ describe('where Secrets Manager is and who signs: the variables the AWS SDK read
     expect(readSecretsManagerConfig({ ...lambda, AWS_REGION: 'cn-northwest-1' }).endpoint).toBe('https://secretsmanager.cn-northwest-1.amazonaws.com.cn');
     expect(readSecretsManagerConfig({ ...lambda, AWS_REGION: undefined, AWS_DEFAULT_REGION: 'eu-west-1' }).region).toBe('eu-west-1');
   });
+
+  test('GovCloud regions are under amazonaws.com', () => {
+    expect(readSecretsManagerConfig({ ...lambda, AWS_REGION: 'us-gov-west-1' }).endpoint).toBe('https://secretsmanager.us-gov-west-1.amazonaws.com');
+  });
+
+  test.each(['us-iso-east-1', 'us-isob-east-1', 'us-isof-south-1', 'eu-isoe-west-1', 'eusc-de-east-1'])(
+    'a region of a partition with hosts of its own (%s) is a configuration error naming it, unless the endpoint is given',
+    (region) => {
+      const attempt = () => readSecretsManagerConfig({ ...lambda, AWS_REGION: region });
+      expect(attempt).toThrow(ConfigError);
+      expect(attempt).toThrow(`AWS_REGION "${region}"`);
+      expect(readSecretsManagerConfig({ ...lambda, AWS_REGION: region, AWS_ENDPOINT_URL_SECRETS_MANAGER: 'https://sm.example' }).endpoint).toBe(
+        'https://sm.example',
+      );
+      expect(readSecretsManagerConfig({ ...lambda, AWS_REGION: region, AWS_ENDPOINT_URL: 'https://aws.example' }).endpoint).toBe('https://aws.example');
+    },
+  );
 
   test('AWS_ENDPOINT_URL_SECRETS_MANAGER, then AWS_ENDPOINT_URL, replace the endpoint', () => {
     expect(readSecretsManagerConfig({ ...lambda, AWS_ENDPOINT_URL: 'http://127.0.0.1:1/' }).endpoint).toBe('http://127.0.0.1:1');
