@@ -1,3 +1,4 @@
+import type { JwtScopes } from '#lib/config/jwt-scopes.ts';
 import { ERROR_STATUS, type ErrorCode } from '#lib/http/api-error.ts';
 import { SAFE_REQUEST_ID_PATTERN } from '#lib/http/request-id.ts';
 import { ROUTES, type RouteAccess } from '#lib/http/routes.ts';
@@ -8,10 +9,6 @@ import { ref, SCHEMAS, type Schema } from './schemas.ts';
 // limits from the handlers' own modules). Served by GET /openapi.json; the contract tests
 // validate every answer they receive against it (test/support/openapi-validator.ts).
 
-/** The JWT scopes of `authMode=jwt` (serverless.yml params jwtReadScope, jwtAdminScope; these are their defaults). */
-export const READ_SCOPE = 'livegate/read';
-export const ADMIN_SCOPE = 'livegate/admin';
-
 /**
  * Answers to requests that match no described operation. They come from the catch-all function
  * (API Gateway's $default route), not from a route: a path no route has is 404 NOT_FOUND, a
@@ -19,11 +16,13 @@ export const ADMIN_SCOPE = 'livegate/admin';
  */
 export const UNMATCHED_ROUTE_EXTENSION = 'x-livegate-unmatched-route';
 
-const SECURITY: Record<RouteAccess, Array<Record<string, string[]>>> = {
-  read: [{ sigv4: [] }, { jwt: [READ_SCOPE] }, { jwt: [ADMIN_SCOPE] }],
-  admin: [{ sigv4: [] }, { jwt: [ADMIN_SCOPE] }],
+type Security = Record<RouteAccess, Array<Record<string, string[]>>>;
+
+const securityOf = (scopes: JwtScopes): Security => ({
+  read: [{ sigv4: [] }, { jwt: [scopes.read] }, { jwt: [scopes.admin] }],
+  admin: [{ sigv4: [] }, { jwt: [scopes.admin] }],
   callback: [],
-};
+});
 
 /** Who may call an operation is the route table's to say (lib/http/routes.ts), not the description's. */
 const accessOf = (operation: Operation): RouteAccess => {
@@ -101,12 +100,12 @@ const otherResponses = (operation: Operation): Record<string, Schema> =>
     ]),
   );
 
-const toOperationObject = (operation: Operation): Schema => ({
+const toOperationObject = (operation: Operation, security: Security): Schema => ({
   operationId: operation.operationId,
   summary: operation.summary,
   ...(operation.description ? { description: operation.description } : {}),
   tags: [operation.tag],
-  security: SECURITY[accessOf(operation)],
+  security: security[accessOf(operation)],
   parameters: [...(operation.parameters ?? []), { $ref: '#/components/parameters/RequestId' }],
   ...(operation.requestBody
     ? {
@@ -120,16 +119,16 @@ const toOperationObject = (operation: Operation): Schema => ({
   responses: { '200': successResponse(operation), ...otherResponses(operation), ...errorResponses(operation) },
 });
 
-const paths = (): Record<string, Record<string, Schema>> => {
+const paths = (security: Security): Record<string, Record<string, Schema>> => {
   const byPath: Record<string, Record<string, Schema>> = {};
   for (const operation of OPERATIONS) {
     byPath[operation.path] ??= {};
-    (byPath[operation.path] as Record<string, Schema>)[operation.method.toLowerCase()] = toOperationObject(operation);
+    (byPath[operation.path] as Record<string, Schema>)[operation.method.toLowerCase()] = toOperationObject(operation, security);
   }
   return byPath;
 };
 
-const DESCRIPTION = `One HTTP API over Tencent Cloud Chat live groups and Volcengine RTC rooms.
+const describe = ({ read, admin }: JwtScopes): string => `One HTTP API over Tencent Cloud Chat live groups and Volcengine RTC rooms.
 
 JSON in and out (\`application/json; charset=utf-8\`), camelCase fields; our timestamps are ISO-8601 UTC with
 milliseconds, member fields copied from Tencent stay Unix seconds. Every answer carries \`x-request-id\`, and every
@@ -137,65 +136,68 @@ error is \`{ "error": { "code", "message", "requestId", "details"?, "upstream"? 
 
 **Authorization** (one of the two, chosen at deploy time by \`authMode\`): \`iam\` (default) signs requests with AWS
 SigV4 (\`execute-api:Invoke\` on the route); \`jwt\` sends a bearer token whose scopes allow the route (reads:
-\`${READ_SCOPE}\` or \`${ADMIN_SCOPE}\`; writes: \`${ADMIN_SCOPE}\`). The provider callbacks have no AWS
+\`${read}\` or \`${admin}\`; writes: \`${admin}\`). The provider callbacks have no AWS
 authorization: their own signatures authenticate them. Locally (\`npm start\`) every route is open.
 
 A request that matches no route is answered 404 NOT_FOUND, and a known path with another method 405
 METHOD_NOT_ALLOWED with \`allow\` (see \`${UNMATCHED_ROUTE_EXTENSION}\`).`;
 
-/** The document, built once per process. */
-export const buildOpenApiDocument = (): Schema => ({
-  openapi: '3.1.0',
-  info: { title: 'livegate', version: '1', description: DESCRIPTION, license: { name: 'MIT', identifier: 'MIT' } },
-  servers: [{ url: '/', description: 'the API that serves this document' }],
-  tags: [
-    { name: 'groups', description: 'Tencent Cloud Chat groups' },
-    { name: 'rooms', description: 'Volcengine RTC rooms' },
-    { name: 'history', description: 'what the scheduled snapshots stored' },
-    { name: 'tracking', description: 'which groups and rooms the snapshots follow' },
-    { name: 'callbacks', description: 'provider callbacks, authenticated by their signatures' },
-    { name: 'dashboard', description: 'the dashboard page and its files' },
-    { name: 'meta', description: 'this description' },
-  ],
-  security: SECURITY.read,
-  paths: paths(),
-  [UNMATCHED_ROUTE_EXTENSION]: {
-    '404': { $ref: '#/components/responses/NoSuchRoute' },
-    '405': { $ref: '#/components/responses/MethodNotAllowed' },
-  },
-  components: {
-    schemas: SCHEMAS,
-    responses: {
-      NoSuchRoute: errorResponse(404, ['NOT_FOUND']),
-      MethodNotAllowed: errorResponse(405, ['METHOD_NOT_ALLOWED']),
+/** The document of a deployment, naming its JWT scopes (lib/config/jwt-scopes.ts); built once per process. */
+export const buildOpenApiDocument = (scopes: JwtScopes): Schema => {
+  const security = securityOf(scopes);
+  return {
+    openapi: '3.1.0',
+    info: { title: 'livegate', version: '1', description: describe(scopes), license: { name: 'MIT', identifier: 'MIT' } },
+    servers: [{ url: '/', description: 'the API that serves this document' }],
+    tags: [
+      { name: 'groups', description: 'Tencent Cloud Chat groups' },
+      { name: 'rooms', description: 'Volcengine RTC rooms' },
+      { name: 'history', description: 'what the scheduled snapshots stored' },
+      { name: 'tracking', description: 'which groups and rooms the snapshots follow' },
+      { name: 'callbacks', description: 'provider callbacks, authenticated by their signatures' },
+      { name: 'dashboard', description: 'the dashboard page and its files' },
+      { name: 'meta', description: 'this description' },
+    ],
+    security: security.read,
+    paths: paths(security),
+    [UNMATCHED_ROUTE_EXTENSION]: {
+      '404': { $ref: '#/components/responses/NoSuchRoute' },
+      '405': { $ref: '#/components/responses/MethodNotAllowed' },
     },
-    parameters: {
-      RequestId: {
-        name: 'x-request-id',
-        in: 'header',
-        description: 'echoed in the answer when valid; otherwise the answer carries the Lambda request ID',
-        schema: { type: 'string', pattern: SAFE_REQUEST_ID_PATTERN },
+    components: {
+      schemas: SCHEMAS,
+      responses: {
+        NoSuchRoute: errorResponse(404, ['NOT_FOUND']),
+        MethodNotAllowed: errorResponse(405, ['METHOD_NOT_ALLOWED']),
+      },
+      parameters: {
+        RequestId: {
+          name: 'x-request-id',
+          in: 'header',
+          description: 'echoed in the answer when valid; otherwise the answer carries the Lambda request ID',
+          schema: { type: 'string', pattern: SAFE_REQUEST_ID_PATTERN },
+        },
+      },
+      headers: {
+        RequestId: { description: "the caller's x-request-id, or the Lambda request ID", required: true, schema: { type: 'string', minLength: 1 } },
+        RetryAfter: { description: 'seconds to wait before trying again', required: true, schema: { type: 'string', pattern: '^[0-9]+$' } },
+        Allow: { description: 'the methods the path accepts', required: true, schema: { type: 'string', pattern: '^[A-Z]+(, [A-Z]+)*$' } },
+      },
+      securitySchemes: {
+        sigv4: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'Authorization',
+          description: 'authMode=iam (default): AWS Signature Version 4 for execute-api; the caller needs execute-api:Invoke on the route.',
+          'x-amazon-apigateway-authtype': 'awsSigv4',
+        },
+        jwt: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: `authMode=jwt: a token from the configured issuer and audience; its \`scope\` must allow the route (reads: ${scopes.read} or ${scopes.admin}; writes: ${scopes.admin}).`,
+        },
       },
     },
-    headers: {
-      RequestId: { description: "the caller's x-request-id, or the Lambda request ID", required: true, schema: { type: 'string', minLength: 1 } },
-      RetryAfter: { description: 'seconds to wait before trying again', required: true, schema: { type: 'string', pattern: '^[0-9]+$' } },
-      Allow: { description: 'the methods the path accepts', required: true, schema: { type: 'string', pattern: '^[A-Z]+(, [A-Z]+)*$' } },
-    },
-    securitySchemes: {
-      sigv4: {
-        type: 'apiKey',
-        in: 'header',
-        name: 'Authorization',
-        description: 'authMode=iam (default): AWS Signature Version 4 for execute-api; the caller needs execute-api:Invoke on the route.',
-        'x-amazon-apigateway-authtype': 'awsSigv4',
-      },
-      jwt: {
-        type: 'http',
-        scheme: 'bearer',
-        bearerFormat: 'JWT',
-        description: `authMode=jwt: a token from the configured issuer and audience; its \`scope\` must allow the route (reads: ${READ_SCOPE} or ${ADMIN_SCOPE}; writes: ${ADMIN_SCOPE}).`,
-      },
-    },
-  },
-});
+  };
+};

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { DEFAULT_JWT_SCOPES } from '#lib/config/jwt-scopes.ts';
 import { buildOpenApiDocument } from '#lib/openapi/document.ts';
 import { apiUrl, callApi, emulator, groupPath } from '#test/support/http.ts';
 
@@ -26,7 +27,7 @@ describe('GET /openapi.json', () => {
     expect(answer.status).toBe(200);
     expect(answer.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(answer.headers.get('cache-control')).toBe('public, max-age=300');
-    expect(answer.body).toEqual(JSON.parse(JSON.stringify(buildOpenApiDocument())));
+    expect(answer.body).toEqual(JSON.parse(JSON.stringify(buildOpenApiDocument(DEFAULT_JWT_SCOPES))));
   });
 
   test('answers 304 with no body to a client whose copy is current', async () => {

@@ -1,5 +1,6 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import formats from 'ajv-formats';
+import { DEFAULT_JWT_SCOPES } from '#lib/config/jwt-scopes.ts';
 import { buildOpenApiDocument, UNMATCHED_ROUTE_EXTENSION } from '#lib/openapi/document.ts';
 
 // Holds every answer the contract tests receive to the OpenAPI description (lib/openapi/): the
@@ -43,7 +44,7 @@ export const matchPathTemplate = (templates: readonly string[], path: string): s
   return matching.sort((a, b) => literals(b) - literals(a))[0];
 };
 
-export const createAnswerValidator = (document: Json = buildOpenApiDocument()) => {
+export const createAnswerValidator = (document: Json = buildOpenApiDocument(DEFAULT_JWT_SCOPES)) => {
   const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true });
   // ajv-formats is CommonJS; its plugin is also its own `default`, which works under both module systems.
   formats.default(ajv);

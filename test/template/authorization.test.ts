@@ -113,6 +113,15 @@ describe('authorization of every route', () => {
     }
   });
 
+  test('the OpenAPI function is given the scopes, so the description it serves names the ones API Gateway requires', () => {
+    const scopesOf = (packaged: PackagedService) => {
+      const variables = packaged.template.Resources.OpenapiLambdaFunction?.Properties.Environment?.Variables ?? {};
+      return { read: variables.JWT_READ_SCOPE, admin: variables.JWT_ADMIN_SCOPE };
+    };
+    expect(scopesOf(jwt)).toEqual(SCOPES);
+    expect(scopesOf(iam)).toEqual({ read: 'livegate/read', admin: 'livegate/admin' });
+  });
+
   test('the scopes default to livegate/read and livegate/admin', () => {
     const config = loadYaml(readFileSync('serverless.yml', 'utf8')) as { params: { default: Record<string, unknown> } };
     expect(config.params.default).toMatchObject({ jwtReadScope: 'livegate/read', jwtAdminScope: 'livegate/admin' });

@@ -1,18 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { validate } from '@readme/openapi-parser';
 import yaml from 'js-yaml';
+import { ConfigError } from '#lib/config/env.ts';
+import { DEFAULT_JWT_SCOPES, readJwtScopes } from '#lib/config/jwt-scopes.ts';
 import { ERROR_STATUS } from '#lib/http/api-error.ts';
 import { HISTORY_LIMIT, HISTORY_QUERY } from '#lib/http/history-query.ts';
 import { MEMBERS_LIMIT, MEMBERS_QUERY, ONLINE_MEMBERS_QUERY, ROOM_QUERY, TRACKING_LIST_QUERY } from '#lib/http/inputs.ts';
 import { ROUTES } from '#lib/http/routes.ts';
-import { ADMIN_SCOPE, buildOpenApiDocument, READ_SCOPE } from '#lib/openapi/document.ts';
+import { buildOpenApiDocument } from '#lib/openapi/document.ts';
 import { OPERATIONS } from '#lib/openapi/operations.ts';
 import { AnswerMismatch, createAnswerValidator, matchPathTemplate, type ReceivedAnswer } from '#test/support/openapi-validator.ts';
 
 // The OpenAPI description: a valid 3.1 document, of exactly the deployed routes, stating the
 // handlers' own limits; and the validator the contract tests hold every answer to.
 
-const document = buildOpenApiDocument() as Record<string, any>;
+const { read: READ_SCOPE, admin: ADMIN_SCOPE } = DEFAULT_JWT_SCOPES;
+const document = buildOpenApiDocument(DEFAULT_JWT_SCOPES) as Record<string, any>;
 const describedRoutes = (doc: Record<string, any>) =>
   Object.entries(doc.paths as Record<string, Record<string, unknown>>)
     .flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`))
@@ -95,6 +98,22 @@ describe('the OpenAPI description', () => {
   test('names the scopes serverless.yml requires by default', () => {
     const { params } = yaml.load(readFileSync('serverless.yml', 'utf8')) as { params: { default: Record<string, string> } };
     expect({ read: READ_SCOPE, admin: ADMIN_SCOPE }).toEqual({ read: params.default.jwtReadScope, admin: params.default.jwtAdminScope });
+    expect(readJwtScopes({})).toEqual(DEFAULT_JWT_SCOPES);
+  });
+
+  test('a deployment with its own scopes (JWT_READ_SCOPE, JWT_ADMIN_SCOPE) is described with them, and only them', () => {
+    const custom = buildOpenApiDocument(readJwtScopes({ JWT_READ_SCOPE: 'api://live/read', JWT_ADMIN_SCOPE: 'api://live/admin' })) as Record<string, any>;
+    expect(custom.paths['/v1/tracking'].get.security).toEqual([{ sigv4: [] }, { jwt: ['api://live/read'] }, { jwt: ['api://live/admin'] }]);
+    expect(custom.paths['/v1/groups/{groupId}/admins'].post.security).toEqual([{ sigv4: [] }, { jwt: ['api://live/admin'] }]);
+    expect(custom.security).toEqual([{ sigv4: [] }, { jwt: ['api://live/read'] }, { jwt: ['api://live/admin'] }]);
+    expect(custom.info.description).toContain('`api://live/read` or `api://live/admin`');
+    expect(custom.components.securitySchemes.jwt.description).toContain('api://live/admin');
+    expect(JSON.stringify(custom)).not.toMatch(/livegate\/(read|admin)/);
+  });
+
+  test.each(['two scopes', 'quoted"scope'])('a scope that is not one OAuth scope token (%s) is a configuration error', (value) => {
+    expect(() => readJwtScopes({ JWT_ADMIN_SCOPE: value })).toThrow(ConfigError);
+    expect(() => readJwtScopes({ JWT_ADMIN_SCOPE: value })).toThrow('JWT_ADMIN_SCOPE');
   });
 });
 
