@@ -7,13 +7,17 @@ export interface MetricsConfig {
 
 export const DEFAULT_METRICS_NAMESPACE = 'Livegate';
 
-// CloudWatch's own rule for a namespace; a wrong one would only show as metrics that never appear.
-const NAMESPACE = /^[A-Za-z0-9.\-_/#: ]{1,255}$/;
+/**
+ * A CloudWatch namespace, by the same rule deploy/monitoring.cjs holds the metricsNamespace
+ * parameter to (no spaces: the alarms and the dashboard must find what the functions write). A
+ * wrong one would only show as metrics that never appear.
+ */
+export const METRICS_NAMESPACE_PATTERN = /^(?!AWS\/)[A-Za-z0-9._/#:-]{1,255}$/;
 
 export const readMetricsConfig = (env: Env): MetricsConfig => {
   const namespace = new EnvReader(env).text('METRICS_NAMESPACE') ?? DEFAULT_METRICS_NAMESPACE;
-  if (!NAMESPACE.test(namespace) || namespace.startsWith('AWS/')) {
-    throw new ConfigError(`METRICS_NAMESPACE must be a CloudWatch namespace (letters, digits, . - _ / # : and spaces, not AWS/...), got "${namespace}"`);
+  if (!METRICS_NAMESPACE_PATTERN.test(namespace)) {
+    throw new ConfigError(`METRICS_NAMESPACE must be a CloudWatch namespace (letters, digits and . _ / # : -, not AWS/...), got "${namespace}"`);
   }
   return { namespace };
 };

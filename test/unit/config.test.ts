@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { ConfigError, EnvReader } from '#lib/config/env.ts';
+import { METRICS_NAMESPACE_PATTERN, readMetricsConfig } from '#lib/config/metrics.ts';
 import { readRuntimeConfig } from '#lib/config/runtime.ts';
 import { perShardRate } from '#lib/config/snapshots.ts';
 import { readProviderConfigs } from '#lib/snapshots/compose.ts';
@@ -89,5 +91,22 @@ describe('runtime configuration', () => {
     expect(() => read.number('C', { fallback: 1, min: 1, max: 10 })).toThrow('C must be a whole number from 1 to 10, got "x"');
     expect(read.list('L')).toEqual(['a', 'b']);
     expect(() => read.required('MISSING')).toThrow('MISSING is not set');
+  });
+});
+
+describe('the metrics namespace', () => {
+  test.each(['Livegate', 'Livegate/prod', 'team.live_gate#1:eu-west-1'])('%s is accepted', (namespace) => {
+    expect(readMetricsConfig({ METRICS_NAMESPACE: namespace })).toEqual({ namespace });
+  });
+
+  test.each(['Livegate prod', 'AWS/Lambda', 'Livegate\u00e9', 'x'.repeat(256)])(
+    '%s is a configuration error, as the metricsNamespace parameter is',
+    (namespace) => {
+      expect(() => readMetricsConfig({ METRICS_NAMESPACE: namespace })).toThrow(ConfigError);
+    },
+  );
+
+  test('is checked by the same rule as the metricsNamespace parameter (deploy/monitoring.cjs)', () => {
+    expect(readFileSync('deploy/monitoring.cjs', 'utf8')).toContain(String(METRICS_NAMESPACE_PATTERN));
   });
 });
