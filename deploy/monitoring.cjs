@@ -5,6 +5,7 @@
 const alarms = require('./monitoring/alarms.cjs');
 const dashboard = require('./monitoring/dashboard.cjs');
 const notifications = require('./monitoring/notifications.cjs');
+const { readSnapshotSchedule } = require('./snapshot-schedule-params.cjs');
 
 // The `service` dimension every metric carries is the code's constant, not this stage's service name.
 const SERVICE_DIMENSION = 'livegate';
@@ -34,6 +35,7 @@ module.exports = async ({ resolveVariable, resolveConfigurationProperty }) => {
   const prefix = `${await resolveVariable('self:service')}-${await resolveVariable('sls:stage')}`;
   const minRequests = Number(await param('serverErrorMinRequests'));
   if (!Number.isInteger(minRequests) || minRequests < 1) throw new Error(`serverErrorMinRequests must be a whole number from 1, got ${minRequests}`);
+  const schedule = await readSnapshotSchedule(resolveVariable);
   const context = {
     prefix,
     serviceDimension: SERVICE_DIMENSION,
@@ -44,8 +46,8 @@ module.exports = async ({ resolveVariable, resolveConfigurationProperty }) => {
     serverErrorRatioThreshold: ratioParam('serverErrorRatioThreshold', await param('serverErrorRatioThreshold')),
     serverErrorMinRequests: minRequests,
     runbookUrl: await param('runbookUrl'),
-    // As deploy/snapshot-schedules.cjs reads it.
-    snapshotScheduleEnabled: (await param('snapshotScheduleEnabled')) !== 'false',
+    snapshotScheduleEnabled: schedule.enabled,
+    snapshotShards: schedule.shards,
     functions: Object.keys(await resolveConfigurationProperty(['functions'])).map((name) => ({
       name,
       key: logicalIdOf(name),

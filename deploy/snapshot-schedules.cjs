@@ -4,12 +4,10 @@
 // (say :37), and a run samples the ticks of the minute it starts in, so the ticks before that
 // second would be stored as `missed` gaps every minute. A cron rule fires a few seconds after :00,
 // which only delays the first tick within its own interval.
+const { readSnapshotSchedule } = require('./snapshot-schedule-params.cjs');
+
 module.exports = async ({ resolveVariable }) => {
-  const shards = Number(await resolveVariable('param:snapshotShards'));
-  const enabled = String(await resolveVariable('param:snapshotScheduleEnabled')) !== 'false';
-  if (!Number.isInteger(shards) || shards < 1 || shards > 50) {
-    throw new Error(`snapshotShards must be a whole number from 1 to 50, got ${shards}`);
-  }
+  const { shards, enabled } = await readSnapshotSchedule(resolveVariable);
   return Array.from({ length: shards }, (_, shard) => ({
     schedule: { rate: 'cron(* * * * ? *)', enabled, input: { shard, shards } },
   }));

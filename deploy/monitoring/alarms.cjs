@@ -3,11 +3,38 @@
 
 const { notifyActions } = require('./notifications.cjs');
 
-/** The upstreams whose credentials can be refused (the catalogue's `upstream` values but DynamoDB, reached by role). */
+// The upstreams whose credentials can be refused: every `upstream` of the catalogue. What a
+// refusal does to callers differs: the code maps a provider's refusal to UPSTREAM_AUTH_FAILED, but
+// a secret or a table it cannot reach is "unavailable" to it (lib/secrets.ts, lib/tracking/,
+// lib/snapshots/store-dynamodb.ts), so those answer UPSTREAM_ERROR.
 const AUTH_UPSTREAMS = [
-  { id: 'tencent-im', key: 'TencentIm', what: 'Tencent Cloud Chat refused the signature (UserSig) or the SDKAppID' },
-  { id: 'volcengine-rtc', key: 'VolcengineRtc', what: 'Volcengine RTC refused the access key or its signature' },
-  { id: 'aws-secrets-manager', key: 'AwsSecretsManager', what: 'Secrets Manager refused to give a function its provider secret' },
+  {
+    id: 'tencent-im',
+    key: 'TencentIm',
+    what: 'Tencent Cloud Chat refused the signature (UserSig) or the SDKAppID',
+    effect:
+      "Callers of the group routes (and PUT of a group's tracking) get 502 UPSTREAM_AUTH_FAILED; the snapshot run stores gaps (upstream-auth-failed) for every group.",
+  },
+  {
+    id: 'volcengine-rtc',
+    key: 'VolcengineRtc',
+    what: 'Volcengine RTC refused the access key or its signature',
+    effect: 'Callers of the room online-users route get 502 UPSTREAM_AUTH_FAILED; the snapshot run stores gaps (upstream-auth-failed) for every room.',
+  },
+  {
+    id: 'aws-secrets-manager',
+    key: 'AwsSecretsManager',
+    what: 'Secrets Manager refused to give a function its provider secret',
+    effect:
+      'A function instance without a copy of the secret (a new one) answers 502 UPSTREAM_ERROR (not UPSTREAM_AUTH_FAILED), the callbacks included, and its snapshot runs store gaps (secrets-unavailable); an instance holding a copy keeps using it, and answers so only once a provider refuses that copy.',
+  },
+  {
+    id: 'aws-dynamodb',
+    key: 'AwsDynamodb',
+    what: "DynamoDB refused a function's role (access denied, an unknown or expired credential)",
+    effect:
+      'Callers of the history, tracking list and tracking PUT/DELETE routes get 502 UPSTREAM_ERROR (not UPSTREAM_AUTH_FAILED), the callbacks answer 502 (the providers retry), and a snapshot run that cannot read the tracking table or write its samples fails (Lambda errors, then snapshot runs missing).',
+  },
 ];
 
 const dimensions = (context, extra = {}) => Object.entries({ service: context.serviceDimension, ...extra }).map(([Name, Value]) => ({ Name, Value }));
@@ -18,31 +45,36 @@ const describe = (context, text, anchor) => `${context.prefix}: ${text} Runbook:
 
 // Absent while the schedule is stopped (snapshotScheduleEnabled=false): a stopped schedule is a
 // decision, not an outage, and an alarm that is always red teaches people to ignore alarms.
-const snapshotRunsMissing = (context) => ({
-  SnapshotRunsMissingAlarm: {
-    Type: 'AWS::CloudWatch::Alarm',
-    Properties: {
-      AlarmName: `${context.prefix}-snapshot-runs-missing`,
-      AlarmDescription: describe(
-        context,
-        'no snapshot run completed for 3 minutes (SnapshotRuns < 1 in each minute; no data counts as none). Online counts are not being recorded and the minutes without a run are lost. Look at the snapshot function: its errors, its logs (/aws/lambda/' +
-          `${context.prefix}-snapshot), its EventBridge schedule, and the Snapshots row of dashboard ${context.prefix}.`,
-        'snapshot-runs-missing',
-      ),
-      Namespace: context.namespace,
-      MetricName: 'SnapshotRuns',
-      Dimensions: dimensions(context),
-      Statistic: 'Sum',
-      Period: 60,
-      EvaluationPeriods: 3,
-      DatapointsToAlarm: 3,
-      Threshold: 1,
-      ComparisonOperator: 'LessThanThreshold',
-      TreatMissingData: 'breaching',
-      ...notifyActions(),
+// Each shard completes one run a minute, so the threshold is the number of shards: under 1, one
+// stopped shard of several would never be noticed.
+const snapshotRunsMissing = (context) => {
+  const shards = context.snapshotShards;
+  const expected = shards === 1 ? 'one run a minute' : `one run a minute from each of the ${shards} shards`;
+  return {
+    SnapshotRunsMissingAlarm: {
+      Type: 'AWS::CloudWatch::Alarm',
+      Properties: {
+        AlarmName: `${context.prefix}-snapshot-runs-missing`,
+        AlarmDescription: describe(
+          context,
+          `fewer snapshot runs completed than expected (${expected}) in each of the last 3 minutes (SnapshotRuns < ${shards} a minute; no data counts as none). The online counts of the targets of a stopped shard are not being recorded and the minutes without a run are lost. Look at the snapshot function: its errors, its logs (/aws/lambda/${context.prefix}-snapshot, the shard of each run summary), its EventBridge schedules, and the Snapshots row of dashboard ${context.prefix}.`,
+          'snapshot-runs-missing',
+        ),
+        Namespace: context.namespace,
+        MetricName: 'SnapshotRuns',
+        Dimensions: dimensions(context),
+        Statistic: 'Sum',
+        Period: 60,
+        EvaluationPeriods: 3,
+        DatapointsToAlarm: 3,
+        Threshold: shards,
+        ComparisonOperator: 'LessThanThreshold',
+        TreatMissingData: 'breaching',
+        ...notifyActions(),
+      },
     },
-  },
-});
+  };
+};
 
 const snapshotMetric = (context, id, metricName) => ({
   Id: id,
@@ -87,7 +119,7 @@ const upstreamAuthFailures = (context) =>
           AlarmName: `${context.prefix}-upstream-auth-${upstream.id}`,
           AlarmDescription: describe(
             context,
-            `${upstream.what} at least once in the last minute (UpstreamAuthFailures, upstream=${upstream.id}). Retries cannot help: the key, the secret or the permission must be fixed. Callers get 5xx answers (502 UPSTREAM_AUTH_FAILED) and the snapshot run stores gaps (upstream-auth-failed, or secrets-unavailable when the secret itself is refused).`,
+            `${upstream.what} at least once in the last minute (UpstreamAuthFailures, upstream=${upstream.id}). Retries cannot help: the key, the secret or the permission must be fixed. ${upstream.effect}`,
             'upstream-auth-failures',
           ),
           Namespace: context.namespace,
@@ -165,7 +197,7 @@ const LAMBDA_PROBLEMS = [
 ];
 
 // One alarm per function and problem, without actions, and one composite per problem that
-// notifies: a deploy that breaks every function sends one mail naming them, not eighteen.
+// notifies: a deploy that breaks every function sends one mail naming them, not one per function.
 const lambdaProblems = (context) => {
   const resources = {};
   for (const problem of LAMBDA_PROBLEMS) {

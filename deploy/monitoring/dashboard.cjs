@@ -82,7 +82,7 @@ const rows = (context) => [
   ],
   [
     graph('Snapshot runs completed', [own(context, 'SnapshotRuns', { stat: 'Sum', label: 'runs' })], {
-      annotations: { horizontal: [{ label: 'alarm under', value: 1 }] },
+      annotations: { horizontal: [{ label: 'alarm under', value: context.snapshotShards }] },
     }),
     graph('Snapshot run duration and tick lag (ms, max)', [
       own(context, 'SnapshotRunDuration', { stat: 'Maximum', label: 'run duration' }),

@@ -9,7 +9,8 @@ const PROVIDER_NAME: Record<Provider, string> = {
   'tencent-im': 'Tencent Chat',
   'volcengine-rtc': 'Volcengine RTC',
   'aws-secrets-manager': 'AWS Secrets Manager',
-  'aws-dynamodb': 'The snapshot table',
+  // Both tables (snapshots, tracking) are DynamoDB; the caller needs only to know it was our storage.
+  'aws-dynamodb': 'The livegate database (DynamoDB)',
 };
 
 const CONTRACT: Record<FailureKind, { code: ErrorCode; message: (provider: string) => string }> = {

@@ -1,9 +1,10 @@
 import type { FailureKind, Provider } from '#lib/upstream/failure.ts';
 
-// The metric catalogue (../shared/metrics-spec.md), the one place a metric name is spelled: the
-// alarms in serverless.yml name the same metrics, so a name here is a contract. Every metric also
-// carries the dimension `service` = `livegate`; the dimensions below are the only others, and none
-// holds a group or room ID (their cardinality would be the number of rooms).
+// The metric catalogue (README "Metrics" lists it), the one place a metric name is spelled: the
+// alarms and the dashboard (deploy/monitoring/) name the same metrics, so a name here is a
+// contract. Every metric also carries the dimension `service` = `livegate`; the dimensions below
+// are the only others, and none holds a group or room ID (their cardinality would be the number
+// of rooms).
 
 export const SERVICE = 'livegate';
 

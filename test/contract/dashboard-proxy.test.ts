@@ -4,7 +4,7 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { regionOfApiUrl } from '#dashboard/proxy.ts';
 import { cliEnvironment, runDashboardCli as runCli, stopDashboardClis } from '#test/support/dashboard-cli.ts';
-import { apiUrl } from '#test/support/http.ts';
+import { apiUrl, callApi } from '#test/support/http.ts';
 
 // `npm run dashboard -- --api <url>`: the page on 127.0.0.1, its reads forwarded to a stack with
 // the operator's authorization. A stand-in stack records what arrives and checks it: the SigV4
@@ -146,20 +146,20 @@ describe('npm run dashboard (the signing proxy)', () => {
 
     for (const path of ['', 'dashboard/app.js', 'dashboard/uPlot.iife.min.js', 'dashboard/uPlot.min.css', 'dashboard/app.css']) {
       const local = await fetch(`${url}${path}`);
-      const deployed = await fetch(`${apiUrl()}/${path}`);
+      const deployed = await callApi(`/${path}`);
       expect({ path, status: local.status, type: local.headers.get('content-type') }).toEqual({
         path,
         status: 200,
         type: deployed.headers.get('content-type'),
       });
-      expect(await local.text()).toBe(await deployed.text());
+      expect(await local.text()).toBe(deployed.text);
     }
   });
 
   test("over the local stack (auth none), the listing is the API's", async () => {
     const cli = await runCli(['--api', apiUrl(), '--port', '0', '--auth', 'none'], cliEnvironment());
     const viaProxy = await (await fetch(`${cli.url}v1/tracking?kind=group&limit=5`)).json();
-    const direct = await (await fetch(`${apiUrl()}/v1/tracking?kind=group&limit=5`)).json();
+    const direct = (await callApi('/v1/tracking?kind=group&limit=5')).body;
     expect(viaProxy).toEqual(direct);
   });
 

@@ -7,6 +7,7 @@ import { WALKTHROUGH_ROOM } from '#local/demo.ts';
 import { LOCAL_SECRET_NAMES } from '#support/demo-credentials.ts';
 import { readLocalSecret } from '#support/local-aws.ts';
 import { freeApiPort } from '#support/ports.ts';
+import { callApiAt } from '#test/support/http.ts';
 
 // `npm start` as a user runs it: no TTY, chosen ports and credentials, demo data, a clean stop.
 
@@ -27,14 +28,20 @@ const waitForOutput = (child: ChildProcess, text: string, timeoutMs: number, out
   });
 
 /** The `curl` line of the output that mentions `marker`, run as a user would paste it. */
-const runPrinted = async (text: string, marker: string): Promise<{ status: number; body: any }> => {
+const runPrinted = async (text: string, marker: string, apiBase: string): Promise<{ status: number; body: any }> => {
   const line = text.split('\n').find((candidate) => candidate.includes('curl') && candidate.includes(marker));
   if (!line) throw new Error(`no printed curl line with ${marker}`);
   const command = line.replace(/\s+#.*$/, '').trim();
   const method = /-X (\w+)/.exec(command)?.[1] ?? 'GET';
   const url = /(http:\/\/[^\s']+)/.exec(command)?.[1] as string;
   const data = /-d '([^']*)'/.exec(command)?.[1];
-  const response = await fetch(url, { method, ...(data === undefined ? {} : { body: data, headers: { 'content-type': 'application/json' } }) });
+  const init = { method, ...(data === undefined ? {} : { body: data, headers: { 'content-type': 'application/json' } }) };
+  // The API's answers are held to the OpenAPI description; the emulator's are not the API's.
+  if (url.startsWith(`${apiBase}/`)) {
+    const answer = await callApiAt(apiBase, url.slice(apiBase.length), init);
+    return { status: answer.status, body: answer.body ?? answer.text };
+  }
+  const response = await fetch(url, init);
   const body = await response.text();
   try {
     return { status: response.status, body: JSON.parse(body) };
@@ -94,6 +101,7 @@ describe('npm start', () => {
     const dynamoPort = await freeApiPort();
     const output = { text: '' };
     await start({ apiPort, emulatorPort, dynamoPort }, output);
+    const api = `http://127.0.0.1:${apiPort}`;
 
     for (const route of ['/online-count', '/members?limit', '/admins', '/v1/rooms/demo-room-1/online-users']) {
       expect(output.text).toContain(route);
@@ -105,34 +113,34 @@ describe('npm start', () => {
 
     // The dashboard, on the API's own port.
     expect(output.text).toContain(`Dashboard:  http://127.0.0.1:${apiPort}/ `);
-    const dashboard = await fetch(`http://127.0.0.1:${apiPort}/`);
+    const dashboard = await callApiAt(api, '/');
     expect({ status: dashboard.status, type: dashboard.headers.get('content-type') }).toEqual({ status: 200, type: 'text/html; charset=utf-8' });
 
     // The OpenAPI description, on the same port.
     expect(output.text).toContain(`OpenAPI:    http://127.0.0.1:${apiPort}/openapi.json `);
-    const description = await fetch(`http://127.0.0.1:${apiPort}/openapi.json`);
-    expect({ status: description.status, openapi: ((await description.json()) as { openapi: string }).openapi }).toEqual({ status: 200, openapi: '3.1.0' });
-    expect(await dashboard.text()).toContain('dashboard/app.js');
+    const description = await callApiAt(api, '/openapi.json');
+    expect({ status: description.status, openapi: description.body.openapi }).toEqual({ status: 200, openapi: '3.1.0' });
+    expect(dashboard.text).toContain('dashboard/app.js');
 
-    const live = await fetch(`http://127.0.0.1:${apiPort}/v1/groups/%40TGS%23aDEMOLIVE1/online-count`);
+    const live = await callApiAt(api, '/v1/groups/%40TGS%23aDEMOLIVE1/online-count');
     expect(live.status).toBe(200);
-    const room = await (await fetch(`http://127.0.0.1:${apiPort}/v1/rooms/demo-room-1/online-users`)).json();
+    const room = (await callApiAt(api, '/v1/rooms/demo-room-1/online-users')).body;
     expect(room).toMatchObject({ appId: 'user-app', roomExists: true, totalUsers: 6 });
     expect((await readLocalSecret(`http://127.0.0.1:${emulatorPort}`, LOCAL_SECRET_NAMES.tencent)).secretKey).toBe('chosen-by-the-user-for-this-test');
 
     // The printed walk-through: a room created in the emulator is tracked by its callback, and untracked when it ends.
-    const tracked = async () => ((await (await fetch(`http://127.0.0.1:${apiPort}/v1/tracking?kind=room&limit=1000`)).json()) as { targets: any[] }).targets;
-    expect((await runPrinted(output.text, `-X PUT http://127.0.0.1:${emulatorPort}`)).status).toBe(200);
+    const tracked = async () => ((await callApiAt(api, '/v1/tracking?kind=room&limit=1000')).body as { targets: any[] }).targets;
+    expect((await runPrinted(output.text, `-X PUT http://127.0.0.1:${emulatorPort}`, api)).status).toBe(200);
     expect((await tracked()).find((target) => target.roomId === WALKTHROUGH_ROOM)).toMatchObject({ appId: 'user-app', sources: ['callback'] });
     const before = (await tracked()).find((target) => target.roomId === WALKTHROUGH_ROOM);
-    expect((await runPrinted(output.text, '/join')).status).toBe(200);
+    expect((await runPrinted(output.text, '/join', api)).status).toBe(200);
     expect(Date.parse((await tracked()).find((target) => target.roomId === WALKTHROUGH_ROOM).expiresAt)).toBeGreaterThanOrEqual(Date.parse(before.expiresAt));
-    expect((await runPrinted(output.text, '-X DELETE')).status).toBe(200);
+    expect((await runPrinted(output.text, '-X DELETE', api)).status).toBe(200);
     expect((await tracked()).some((target) => target.roomId === WALKTHROUGH_ROOM)).toBe(false);
-    expect((await runPrinted(output.text, '/tracking      # 403')).status).toBe(403);
+    expect((await runPrinted(output.text, '/tracking      # 403', api)).status).toBe(403);
 
     // Tracking is in DynamoDB: it outlives a restart of the whole stack.
-    expect((await fetch(`http://127.0.0.1:${apiPort}/v1/rooms/kept-room/tracking`, { method: 'PUT' })).status).toBe(200);
+    expect((await callApiAt(api, '/v1/rooms/kept-room/tracking', { method: 'PUT' })).status).toBe(200);
     await stop();
     await expect(fetch(`http://127.0.0.1:${apiPort}/v1/rooms/x/online-users`)).rejects.toThrow();
     await expect(fetch(`http://127.0.0.1:${emulatorPort}/_emulator/health`)).rejects.toThrow();

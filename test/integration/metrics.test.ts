@@ -9,7 +9,7 @@ import { emulator, emulatorUrl, pastRefreshCooldown } from '#test/support/http.t
 import { dynamoEndpoint, freshRegistryTable } from '#test/support/snapshots.ts';
 
 // The EMF lines real handlers write, in this process, against the suite's emulator and dynalite:
-// the names, units, dimensions and values of the metric catalogue (../shared/metrics-spec.md), as
+// the names, units, dimensions and values of the metric catalogue (README "Metrics"), as
 // CloudWatch would read them from the function's stdout. Nothing stands in for CloudWatch: EMF is
 // only JSON on stdout, and checkEmfBlob checks each line the way CloudWatch would take it.
 

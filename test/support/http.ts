@@ -25,8 +25,11 @@ export interface ApiAnswer<T = any> {
   text: string;
 }
 
-export const callApi = async <T = any>(pathAndQuery: string, init: RequestInit = {}): Promise<ApiAnswer<T>> => {
-  const response = await fetch(`${apiUrl()}${pathAndQuery}`, init);
+export const callApi = <T = any>(pathAndQuery: string, init: RequestInit = {}): Promise<ApiAnswer<T>> => callApiAt<T>(apiUrl(), pathAndQuery, init);
+
+/** callApi against another running API (the one `npm start` runs), held to the same description. */
+export const callApiAt = async <T = any>(baseUrl: string, pathAndQuery: string, init: RequestInit = {}): Promise<ApiAnswer<T>> => {
+  const response = await fetch(`${baseUrl}${pathAndQuery}`, init);
   const text = await response.text();
   // Every answer body is kept for the leak scan that runs after the suite.
   if (process.env.LIVEGATE_RESPONSES_LOG) appendFileSync(process.env.LIVEGATE_RESPONSES_LOG, `${response.status} ${text.slice(0, 4000)}\n`);

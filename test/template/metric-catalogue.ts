@@ -1,4 +1,4 @@
-// The metric catalogue both the code and the alarms follow, copied here from the spec rather than
+// The metric catalogue both the code and the alarms follow (README "Metrics"), written out here rather than
 // read from the code or deploy/monitoring, so a name misspelt on either side fails a test instead
 // of agreeing with itself. Every metric carries `service` plus the dimensions listed.
 

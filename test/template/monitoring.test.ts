@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { PROVIDERS } from '#lib/upstream/failure.ts';
 import { type PackagedService, packageService, resourcesOfType } from '#support/package-service.ts';
 import { AWS_METRICS, METRIC_CATALOGUE, SERVICE_DIMENSION } from './metric-catalogue.ts';
 
@@ -32,7 +33,7 @@ beforeAll(() => {
       'snapshotScheduleEnabled=false',
     ],
   });
-  withTopic = packageService({ stage: 'prod', params: [`alarmTopicArn=${TOPIC_ARN}`, 'alarmEmail=oncall@example.com'] });
+  withTopic = packageService({ stage: 'prod', params: [`alarmTopicArn=${TOPIC_ARN}`, 'alarmEmail=oncall@example.com', 'snapshotShards=3'] });
 });
 
 const templateOf = (service: PackagedService): Template => service.template as Template;
@@ -163,21 +164,31 @@ const serviceDimension = [{ Name: SERVICE_DIMENSION.name, Value: SERVICE_DIMENSI
 // --- the tests ------------------------------------------------------------------------------------
 
 describe('alarms', () => {
-  test('snapshot runs missing: SnapshotRuns Sum < 1 in each of 3 one-minute periods, missing data breaching', () => {
-    const alarm = alarmsOf(plain).SnapshotRunsMissingAlarm?.Properties;
-    expect(alarm).toMatchObject({
-      AlarmName: 'livegate-prod-snapshot-runs-missing',
-      Namespace: 'Livegate/prod',
-      MetricName: 'SnapshotRuns',
-      Dimensions: serviceDimension,
-      Statistic: 'Sum',
-      Period: 60,
-      EvaluationPeriods: 3,
-      DatapointsToAlarm: 3,
-      Threshold: 1,
-      ComparisonOperator: 'LessThanThreshold',
-      TreatMissingData: 'breaching',
-    });
+  test('snapshot runs missing: SnapshotRuns Sum < the number of shards in each of 3 one-minute periods, missing data breaching', () => {
+    for (const [service, shards] of [
+      [plain, 1],
+      [withTopic, 3],
+    ] as const) {
+      const alarm = alarmsOf(service).SnapshotRunsMissingAlarm?.Properties;
+      expect(alarm).toMatchObject({
+        AlarmName: 'livegate-prod-snapshot-runs-missing',
+        Namespace: 'Livegate/prod',
+        MetricName: 'SnapshotRuns',
+        Dimensions: serviceDimension,
+        Statistic: 'Sum',
+        Period: 60,
+        EvaluationPeriods: 3,
+        DatapointsToAlarm: 3,
+        // Each shard's schedule starts one run a minute: one stopped shard of three leaves 2 a minute.
+        Threshold: shards,
+        ComparisonOperator: 'LessThanThreshold',
+        TreatMissingData: 'breaching',
+      });
+      expect(alarm.AlarmDescription).toContain(`SnapshotRuns < ${shards} a minute`);
+      expect(resourcesOfType(service, 'AWS::Events::Rule')).toHaveLength(shards);
+      const runsGraph = dashboardBody(service).widgets.find((widget: any) => widget.properties.title === 'Snapshot runs completed');
+      expect(runsGraph.properties.annotations.horizontal).toEqual([{ label: 'alarm under', value: shards }]);
+    }
   });
 
   test('gap ratio: SnapshotGaps / (SnapshotSamples + SnapshotGaps) over 5 minutes, guarded against no ticks, over the threshold param', () => {
@@ -207,9 +218,11 @@ describe('alarms', () => {
 
   test('upstream auth: one alarm per upstream, UpstreamAuthFailures Sum >= 1 in a minute, missing data not breaching', () => {
     const alarms = alarmsOf(plain);
-    const upstreams = { TencentIm: 'tencent-im', VolcengineRtc: 'volcengine-rtc', AwsSecretsManager: 'aws-secrets-manager' };
+    const upstreams = { TencentIm: 'tencent-im', VolcengineRtc: 'volcengine-rtc', AwsSecretsManager: 'aws-secrets-manager', AwsDynamodb: 'aws-dynamodb' };
     const authAlarms = Object.values(alarms).filter((alarm) => alarm.Properties.MetricName === 'UpstreamAuthFailures');
-    expect(authAlarms).toHaveLength(3);
+    expect(authAlarms).toHaveLength(4);
+    // Every upstream the code counts auth failures for (lib/metrics/aws-sdk.ts, the provider clients) is watched.
+    expect(authAlarms.map((alarm) => alarm.Properties.Dimensions[1].Value).sort()).toEqual([...PROVIDERS].sort());
     for (const [key, upstream] of Object.entries(upstreams)) {
       expect(alarms[`UpstreamAuthFailures${key}Alarm`]?.Properties).toMatchObject({
         AlarmName: `livegate-prod-upstream-auth-${upstream}`,
@@ -223,6 +236,22 @@ describe('alarms', () => {
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
         TreatMissingData: 'notBreaching',
       });
+    }
+  });
+
+  test('upstream auth: each description names the answer callers get from that upstream', () => {
+    const alarms = alarmsOf(plain);
+    // A provider's refusal is UPSTREAM_AUTH_FAILED; a refused secret read or table call reaches the
+    // caller as the secret or the table being unavailable (lib/http/to-api-error.ts).
+    for (const [key, code] of [
+      ['TencentIm', 'UPSTREAM_AUTH_FAILED'],
+      ['VolcengineRtc', 'UPSTREAM_AUTH_FAILED'],
+      ['AwsSecretsManager', 'UPSTREAM_ERROR'],
+      ['AwsDynamodb', 'UPSTREAM_ERROR'],
+    ] as const) {
+      const description: string = alarms[`UpstreamAuthFailures${key}Alarm`]?.Properties.AlarmDescription;
+      expect({ key, says: description.includes(`502 ${code}`) }).toEqual({ key, says: true });
+      if (code === 'UPSTREAM_ERROR') expect({ key, says: /get 502 UPSTREAM_AUTH_FAILED/.test(description) }).toEqual({ key, says: false });
     }
   });
 
@@ -312,8 +341,8 @@ describe('alarm notifications', () => {
     const resources = deployed(plain);
     expect(resources.AlarmTopic).toBeUndefined();
     expect(resources.AlarmEmailSubscription).toBeUndefined();
-    expect(notifying(plain).length).toBe(8);
-    expect(Object.keys(alarmsOf(plain)).length).toBe(8 + 2 * 19);
+    expect(notifying(plain).length).toBe(9);
+    expect(Object.keys(alarmsOf(plain)).length).toBe(9 + 2 * 19);
     for (const [logicalId, alarm] of Object.entries(alarmsOf(plain))) {
       expect({ logicalId, alarm: alarm.Properties.AlarmActions, ok: alarm.Properties.OKActions }).toEqual({ logicalId, alarm: undefined, ok: undefined });
     }
@@ -326,7 +355,7 @@ describe('alarm notifications', () => {
     expect(resources.AlarmEmailSubscription?.Properties).toEqual({ Protocol: 'email', Endpoint: 'oncall@example.com', TopicArn: { Ref: 'AlarmTopic' } });
     const alarms = notifying(withEmail);
     // The snapshot-runs alarm is absent with the schedule stopped (below).
-    expect(alarms.length).toBe(7);
+    expect(alarms.length).toBe(8);
     for (const [logicalId, alarm] of alarms) {
       expect({ logicalId, alarm: alarm.Properties.AlarmActions, ok: alarm.Properties.OKActions }).toEqual({
         logicalId,
@@ -404,6 +433,7 @@ describe('parameters reach the alarms', () => {
       'alarmEmail=not-an-address',
       'alarmTopicArn=ops-alarms',
       'metricsNamespace=AWS/Lambda',
+      'snapshotShards=0',
     ]) {
       expect(output(param)).toContain(`${param.split('=')[0]} must be`);
     }
