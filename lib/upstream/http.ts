@@ -45,14 +45,21 @@ export const sendRequest = async (provider: Provider, url: string, init: Request
   const method = init.method ?? 'GET';
   const headers = headerRecord(init.headers);
   const body = bodyText(init.body);
-  const attemptTimeout = AbortSignal.timeout(Math.max(1, Math.floor(timeoutMs)));
+  // A plain timer rather than AbortSignal.timeout: that one's timer is unreferenced and lives only
+  // as long as its signal, and an attempt was once seen outliving its timeout until Lambda's own
+  // (the contract test of a lasting 60007, after heavy work in the test process). This timer is
+  // held until the attempt settles, so the attempt always ends on time.
+  const attemptTimeout = new AbortController();
+  const timer = setTimeout(() => attemptTimeout.abort(new DOMException('attempt timed out', 'TimeoutError')), Math.max(1, Math.floor(timeoutMs)));
   // The caller's own signal (init.signal) ends the attempt too, and counts as running out of time.
-  const signal = init.signal ? AbortSignal.any([attemptTimeout, init.signal]) : attemptTimeout;
+  const signal = init.signal ? AbortSignal.any([attemptTimeout.signal, init.signal]) : attemptTimeout.signal;
   try {
     return await transport(url, { method, headers, body, signal });
   } catch (error) {
     if (signal.aborted) throw new UpstreamFailure('timeout', provider, 'TIMEOUT', `no answer within ${timeoutMs} ms`);
     throw new UpstreamFailure('network', provider, networkCode(error), 'the upstream could not be reached');
+  } finally {
+    clearTimeout(timer);
   }
 };
 
