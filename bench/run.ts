@@ -63,6 +63,7 @@ try {
   await upstreams.putRoom(DEMO_CREDENTIALS.volc.rtcAppId, 'bench-room', { visibleUsers: ['a'], invisibleUsers: ['b'] });
   await ensureTable(dynamo.url, 'snapshot', 'livegate-bench-history', process.cwd());
   await ensureTable(dynamo.url, 'tracking', 'livegate-bench-tracking', process.cwd());
+  await ensureTable(dynamo.url, 'tracking', 'livegate-bench-cold-tracking', process.cwd());
 
   // Cold starts reach Secrets Manager and DynamoDB over HTTPS, as in AWS (see startTlsFront); the upstream calls go to the emulator over HTTP.
   const env = {
@@ -106,7 +107,8 @@ try {
       const otherFunctions = [
         { fn: 'groupOnlineCountHistory', event: httpEvent('GET', `${group}/online-count/history`) },
         { fn: 'roomOnlineUsersHistory', event: httpEvent('GET', '/v1/rooms/bench-room/online-users/history') },
-        { fn: 'groupTrackingPut', event: httpEvent('PUT', `${group}/tracking`) },
+        // Its own registry table: the group it tracks must not become a target of the snapshot runs below.
+        { fn: 'groupTrackingPut', event: httpEvent('PUT', `${group}/tracking`), env: { TRACKING_TABLE: 'livegate-bench-cold-tracking' } },
         { fn: 'trackingList', event: httpEvent('GET', '/v1/tracking') },
         { fn: 'dashboard', event: httpEvent('GET', '/') },
         { fn: 'openapi', event: httpEvent('GET', '/openapi.json') },
@@ -119,7 +121,12 @@ try {
         { key: 'floor', bundle: floorBundle, event: {} },
         { key: 'floor+call', bundle: await callOver('https'), event: {} },
         { key: 'floor+call http', bundle: await callOver('http'), event: {} },
-        ...[...providerFunctions, ...otherFunctions].map(({ fn, ...run }) => ({ key: fn, bundle: packagedBundle(unpacked, fn), ...run, env: overHttps })),
+        ...[...providerFunctions, ...otherFunctions].map(({ fn, ...run }) => ({
+          key: fn,
+          bundle: packagedBundle(unpacked, fn),
+          ...run,
+          env: { ...overHttps, ...('env' in run ? run.env : {}) },
+        })),
         ...providerFunctions.map(({ fn, event }) => ({ key: `${fn} http`, bundle: packagedBundle(unpacked, fn), event })),
       ];
       progress(`cold starts: ${coldRuns} rounds of ${entries.length} fresh processes (interleaved) ...`);

@@ -7,9 +7,10 @@ import { ConfigError } from '#lib/config/env.ts';
 import { Deadline } from '#lib/deadline.ts';
 import { metrics } from '#lib/metrics/recorder.ts';
 import { SecretCache } from '#lib/secrets.ts';
-import { UpstreamFailure } from '#lib/upstream/failure.ts';
+import type { UpstreamFailure } from '#lib/upstream/failure.ts';
 import { DEMO_CREDENTIALS, LOCAL_AWS_CREDENTIALS, LOCAL_SECRET_NAMES } from '#support/demo-credentials.ts';
 import { capturingStdout, emfMetrics } from '#test/support/emf.ts';
+import { failureOf } from '#test/support/failure-of.ts';
 
 // livegate's Secrets Manager reader (one SigV4-signed GetSecretValue, no SDK) against the
 // emulator's Secrets Manager, which checks every signature with the AWS SDK's own signer, and
@@ -51,16 +52,6 @@ const config = (overrides: Partial<SecretsManagerConfig> = {}): SecretsManagerCo
 });
 
 const secretReads = () => emulator.traffic.snapshot().apis.GetSecretValue?.calls ?? 0;
-
-const failureOf = async (attempt: Promise<unknown>): Promise<UpstreamFailure> => {
-  try {
-    await attempt;
-  } catch (error) {
-    if (error instanceof UpstreamFailure) return error;
-    throw error;
-  }
-  throw new Error('the read succeeded');
-};
 
 /** Nothing that signs or is signed may be in a failure: not the AWS secret key, not a signature, not the secret read. */
 const expectNothingSecretIn = (failure: UpstreamFailure) => {

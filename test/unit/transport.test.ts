@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type AddressInfo, createServer as createNetServer, type Socket } from 'node:net';
-import { UpstreamFailure } from '#lib/upstream/failure.ts';
 import { sendRequest } from '#lib/upstream/http.ts';
+import { failureOf } from '#test/support/failure-of.ts';
 
 // The shipped transport (lib/upstream/transport.ts) through sendRequest, against a real local
 // node:http server: what the server saw, what came back, and the failure kinds.
@@ -45,16 +45,6 @@ beforeEach(() => {
 afterEach(() => {
   for (const timer of timers.splice(0)) clearTimeout(timer);
 });
-
-const failureOf = async (attempt: Promise<unknown>): Promise<UpstreamFailure> => {
-  try {
-    await attempt;
-  } catch (error) {
-    if (error instanceof UpstreamFailure) return error;
-    throw error;
-  }
-  throw new Error('the call succeeded');
-};
 
 test('sends method, headers and body, and reads status, headers and a UTF-8 body split across chunks', async () => {
   const text = JSON.stringify({ ok: true, name: 'héllo ✓ 直播' });
