@@ -9,43 +9,53 @@ import { measureColdStarts } from './cold-start.ts';
 import { progress } from './support.ts';
 import { packagedOptions } from './transports.ts';
 
-// What Powertools Metrics costs: one upstream function (online count) built twice with the
-// packaged esbuild options, as shipped and with lib/metrics/recorder.ts swapped for a recorder
-// that does nothing and imports nothing (bench/metrics/no-metrics.ts). Cold: bundle size and
-// load-to-first-answer in fresh processes, interleaved. Warm: both bundles loaded in one child
+// What metrics cost, and what Powertools Metrics would: one upstream function (online count)
+// built three times with the packaged esbuild options: as shipped (its own EMF writer,
+// lib/metrics/emf.ts), with lib/metrics/recorder.ts swapped for a recorder that does nothing and
+// imports nothing (bench/metrics/no-metrics.ts), and with it swapped for the recorder that wrote
+// through Powertools Metrics (bench/metrics/powertools-recorder.ts). Cold: bundle size and
+// load-to-first-answer in fresh processes, interleaved. Warm: the bundles loaded in one child
 // process, answering requests in alternating blocks; its stdout goes to /dev/null, so writing the
 // EMF lines (a pipe to the log agent in Lambda) is paid as a write, not printed here.
 
 const RECORDER = path.resolve('lib/metrics/recorder.ts');
 
-const withoutMetrics = (): Plugin => ({
-  name: 'without-metrics',
+export type MetricsVariant = 'without' | 'shipped' | 'powertools';
+
+const RECORDER_SWAPS: Record<Exclude<MetricsVariant, 'shipped'>, string> = {
+  without: 'bench/metrics/no-metrics.ts',
+  powertools: 'bench/metrics/powertools-recorder.ts',
+};
+
+const swappingRecorder = (replacement: string): Plugin => ({
+  name: 'swap-recorder',
   setup(esbuild) {
     const metricsDir = path.dirname(RECORDER);
     esbuild.onResolve({ filter: /recorder\.ts$/ }, (args) =>
       args.path === '#lib/metrics/recorder.ts' || (args.path === './recorder.ts' && path.resolve(args.resolveDir) === metricsDir)
-        ? { path: path.resolve('bench/metrics/no-metrics.ts') }
+        ? { path: path.resolve(replacement) }
         : undefined,
     );
   },
 });
 
 export interface MetricsCost {
-  cold: Array<{ variant: string; bytes: number; wallMs: number; loadMs: number; cpuMs: number }>;
+  cold: Record<MetricsVariant, { bytes: number; wallMs: number; loadMs: number; cpuMs: number }>;
   floor: { wallMs: number; cpuMs: number };
-  warm: Array<{ variant: string; p50Us: number; p99Us: number }>;
+  warm: Record<MetricsVariant, { p50Us: number; p99Us: number }>;
   warmCalls: number;
 }
 
-// Plain JavaScript: loads both bundles, warms each, then times `calls` requests of each in
+// Plain JavaScript: loads the bundles, warms each, then times `calls` requests of each in
 // alternating blocks of 100, and writes the percentiles to stderr as one JSON line.
 const WARM_RUNNER = `
 const lambdaContext = ${lambdaContext.toString()};
-const [withPath, withoutPath, eventJson, callsText] = process.argv.slice(2);
+const [bundlesJson, eventJson, callsText] = process.argv.slice(2);
 const event = JSON.parse(eventJson);
 const calls = Number(callsText);
-const variants = { with: (await import(withPath)).handler, without: (await import(withoutPath)).handler };
-const times = { with: [], without: [] };
+const variants = {};
+for (const [name, bundle] of Object.entries(JSON.parse(bundlesJson))) variants[name] = (await import(bundle)).handler;
+const times = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
 const context = lambdaContext('bench');
 for (const handler of Object.values(variants)) for (let i = 0; i < 300; i += 1) await handler(event, context);
 for (let done = 0; done < calls; done += 100) {
@@ -59,12 +69,12 @@ for (let done = 0; done < calls; done += 100) {
   }
 }
 const pct = (values, p) => { const sorted = [...values].sort((a, b) => a - b); return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]; };
-process.stderr.write(JSON.stringify(Object.fromEntries(Object.entries(times).map(([name, list]) => [name, { p50: pct(list, 50), p99: pct(list, 99) }]))) + '\\n');
+process.stderr.write('warm ' + JSON.stringify(Object.fromEntries(Object.entries(times).map(([name, list]) => [name, { p50Us: pct(list, 50), p99Us: pct(list, 99) }]))) + '\\n');
 `;
 
-const warmRun = (runner: string, bundles: { with: string; without: string }, event: unknown, calls: number, env: Record<string, string>) =>
-  new Promise<Record<'with' | 'without', { p50: number; p99: number }>>((resolve, reject) => {
-    const child = spawn(process.execPath, [runner, bundles.with, bundles.without, JSON.stringify(event), String(calls)], {
+const warmRun = (runner: string, bundles: Record<MetricsVariant, string>, event: unknown, calls: number, env: Record<string, string>) =>
+  new Promise<MetricsCost['warm']>((resolve, reject) => {
+    const child = spawn(process.execPath, [runner, JSON.stringify(bundles), JSON.stringify(event), String(calls)], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -73,9 +83,9 @@ const warmRun = (runner: string, bundles: { with: string; without: string }, eve
       err += chunk.toString();
     });
     child.on('exit', (code) => {
-      const line = err.split('\n').find((text) => text.startsWith('{"with"'));
+      const line = err.split('\n').find((text) => text.startsWith('warm {'));
       if (code !== 0 || !line) return reject(new Error(`warm metrics run failed (${code}): ${err.slice(0, 400)}`));
-      resolve(JSON.parse(line));
+      resolve(JSON.parse(line.slice('warm '.length)));
     });
   });
 
@@ -88,20 +98,19 @@ export const metricsCost = async (
   warmCalls: number,
 ): Promise<MetricsCost> => {
   const dir = mkdtempSync(path.join(tmpdir(), 'livegate-bench-metrics-'));
-  progress('metrics: building the online-count function with and without Powertools Metrics ...');
-  const bundles = {
-    with: path.join(dir, 'with-metrics.mjs'),
+  progress('metrics: building the online-count function as shipped, without metrics and with Powertools Metrics ...');
+  const bundles: Record<MetricsVariant, string> = {
     without: path.join(dir, 'without-metrics.mjs'),
+    shipped: path.join(dir, 'shipped.mjs'),
+    powertools: path.join(dir, 'powertools.mjs'),
   };
-  await build({ ...packagedOptions(), entryPoints: [path.resolve(entry)], outfile: bundles.with });
-  await build({ ...packagedOptions(), entryPoints: [path.resolve(entry)], outfile: bundles.without, plugins: [withoutMetrics()] });
-  progress(`metrics: cold starts, ${runs} rounds of 3 fresh processes ...`);
+  for (const variant of Object.keys(bundles) as MetricsVariant[]) {
+    const swap = variant === 'shipped' ? [] : [swappingRecorder(RECORDER_SWAPS[variant])];
+    await build({ ...packagedOptions(), entryPoints: [path.resolve(entry)], outfile: bundles[variant], plugins: swap });
+  }
+  progress(`metrics: cold starts, ${runs} rounds of 4 fresh processes ...`);
   const measured = await measureColdStarts(
-    [
-      { key: 'floor', bundle: floorBundle, event: {} },
-      { key: 'with', bundle: bundles.with, event },
-      { key: 'without', bundle: bundles.without, event },
-    ],
+    [{ key: 'floor', bundle: floorBundle, event: {} }, ...(Object.keys(bundles) as MetricsVariant[]).map((key) => ({ key, bundle: bundles[key], event }))],
     env,
     runs,
   );
@@ -109,14 +118,11 @@ export const metricsCost = async (
   writeFileSync(runner, WARM_RUNNER);
   progress(`metrics: warm, ${warmCalls} requests of each ...`);
   const warm = await warmRun(runner, bundles, event, warmCalls, env);
-  const row = (key: 'with' | 'without', variant: string) => ({ variant, bytes: statSync(bundles[key]).size, ...measured.get(key)! });
+  const cold = (key: MetricsVariant) => ({ bytes: statSync(bundles[key]).size, ...measured.get(key)! });
   return {
     floor: { wallMs: measured.get('floor')!.wallMs, cpuMs: measured.get('floor')!.cpuMs },
-    cold: [row('without', 'without metrics'), row('with', 'with Powertools Metrics (shipped)')],
-    warm: [
-      { variant: 'without metrics', p50Us: warm.without.p50, p99Us: warm.without.p99 },
-      { variant: 'with Powertools Metrics (shipped)', p50Us: warm.with.p50, p99Us: warm.with.p99 },
-    ],
+    cold: { without: cold('without'), shipped: cold('shipped'), powertools: cold('powertools') },
+    warm,
     warmCalls,
   };
 };

@@ -11,7 +11,7 @@ import { packageService, unpackFunctions } from '#support/package-service.ts';
 import { freePort } from '#support/ports.ts';
 import { bareFloorBundle, bundleBytes, type ColdStart, measureColdStarts, packagedBundle } from './cold-start.ts';
 import { memberPull } from './members.ts';
-import { metricsCost } from './metrics-cost.ts';
+import { type MetricsVariant, metricsCost } from './metrics-cost.ts';
 import { startTlsFront } from './processes.ts';
 import { MONTH_TICKS, monthOfHistory } from './rollups.ts';
 import { snapshotThroughput } from './snapshots.ts';
@@ -195,40 +195,44 @@ try {
         '',
       ]);
       const metrics = await metricsCost('handlers/group-online-count.ts', httpEvent('GET', `${group}/online-count`), floorBundle, env, coldRuns, warmCalls);
-      const [without, withMetrics] = metrics.cold as [(typeof metrics.cold)[0], (typeof metrics.cold)[0]];
-      const [warmWithout, warmWith] = metrics.warm as [(typeof metrics.warm)[0], (typeof metrics.warm)[0]];
-      sections.get('cold')?.push(
-        '**What Powertools Metrics costs** (`@aws-lambda-powertools/metrics`, EMF on stdout): the online-count function built twice with the packaged esbuild options, ' +
-          'as shipped and with `lib/metrics/recorder.ts` swapped for a recorder that does nothing (`bench/metrics/no-metrics.ts`). ' +
-          `Cold: median of ${coldRuns} fresh processes each, interleaved, wall and CPU time (floor ${ms(metrics.floor.wallMs)}, CPU ${ms(metrics.floor.cpuMs)}). ` +
-          `Warm: both bundles in one process, ${metrics.warmCalls} requests each in alternating blocks of 100, stdout to /dev/null (the EMF lines are written, not shown).`,
-        '',
-        table(
-          ['build', 'bundle', 'load to first answer', 'of which import', 'CPU', 'warm p50', 'warm p99'],
-          [
-            [without.variant, kb(without.bytes), ms(without.wallMs), ms(without.loadMs), ms(without.cpuMs), us(warmWithout.p50Us), us(warmWithout.p99Us)],
+      const signed = (value: number, format: (value: number) => string) => `${value >= 0 ? '+' : ''}${format(value)}`;
+      const metricsRow = (label: string, variant: MetricsVariant) => {
+        const { bytes, wallMs, loadMs, cpuMs } = metrics.cold[variant];
+        return [label, kb(bytes), ms(wallMs), ms(loadMs), ms(cpuMs), us(metrics.warm[variant].p50Us), us(metrics.warm[variant].p99Us)];
+      };
+      const costRow = (label: string, variant: MetricsVariant) => {
+        const [cold, base, warm, warmBase] = [metrics.cold[variant], metrics.cold.without, metrics.warm[variant], metrics.warm.without];
+        return [
+          label,
+          signed(cold.bytes - base.bytes, kb),
+          signed(cold.wallMs - base.wallMs, ms),
+          signed(cold.loadMs - base.loadMs, ms),
+          signed(cold.cpuMs - base.cpuMs, ms),
+          signed(warm.p50Us - warmBase.p50Us, us),
+          signed(warm.p99Us - warmBase.p99Us, us),
+        ];
+      };
+      sections
+        .get('cold')
+        ?.push(
+          '**What metrics cost, and what Powertools Metrics would** (EMF on stdout): the online-count function built three times with the packaged esbuild options: ' +
+            'as shipped (its own EMF writer, `lib/metrics/emf.ts`), with `lib/metrics/recorder.ts` swapped for a recorder that does nothing (`bench/metrics/no-metrics.ts`), ' +
+            'and with it swapped for the recorder that wrote through `@aws-lambda-powertools/metrics` 2.36.0 (`bench/metrics/powertools-recorder.ts`). ' +
+            `Cold: median of ${coldRuns} fresh processes each, interleaved, wall and CPU time (floor ${ms(metrics.floor.wallMs)}, CPU ${ms(metrics.floor.cpuMs)}). ` +
+            `Warm: the three bundles in one process, ${metrics.warmCalls} requests each in alternating blocks of 100, stdout to /dev/null (the EMF lines are written, not shown).`,
+          '',
+          table(
+            ['build', 'bundle', 'load to first answer', 'of which import', 'CPU', 'warm p50', 'warm p99'],
             [
-              withMetrics.variant,
-              kb(withMetrics.bytes),
-              ms(withMetrics.wallMs),
-              ms(withMetrics.loadMs),
-              ms(withMetrics.cpuMs),
-              us(warmWith.p50Us),
-              us(warmWith.p99Us),
+              metricsRow('without metrics', 'without'),
+              metricsRow('own EMF writer (shipped)', 'shipped'),
+              metricsRow('Powertools Metrics', 'powertools'),
+              costRow('cost of metrics as shipped', 'shipped'),
+              costRow('cost with Powertools', 'powertools'),
             ],
-            [
-              'cost of metrics',
-              `+${kb(withMetrics.bytes - without.bytes)}`,
-              `${withMetrics.wallMs >= without.wallMs ? '+' : ''}${ms(withMetrics.wallMs - without.wallMs)}`,
-              `${withMetrics.loadMs >= without.loadMs ? '+' : ''}${ms(withMetrics.loadMs - without.loadMs)}`,
-              `${withMetrics.cpuMs >= without.cpuMs ? '+' : ''}${ms(withMetrics.cpuMs - without.cpuMs)}`,
-              `${warmWith.p50Us >= warmWithout.p50Us ? '+' : ''}${us(warmWith.p50Us - warmWithout.p50Us)}`,
-              `${warmWith.p99Us >= warmWithout.p99Us ? '+' : ''}${us(warmWith.p99Us - warmWithout.p99Us)}`,
-            ],
-          ],
-        ),
-        '',
-      );
+          ),
+          '',
+        );
     } finally {
       upstreamFront.stop();
     }

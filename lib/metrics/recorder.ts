@@ -1,20 +1,15 @@
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DEFAULT_METRICS_NAMESPACE, type MetricsConfig } from '#lib/config/metrics.ts';
 import { log } from '#lib/log.ts';
-import { METRIC_UNITS, type MetricDimensions, type MetricName, SERVICE } from './catalogue.ts';
+import { METRIC_UNITS, type MetricDimensions, type MetricName } from './catalogue.ts';
+import { type EmfGroup, emfLines } from './emf.ts';
 
 // Metrics are collected in memory during an invocation and written once, at its end, as CloudWatch
-// Embedded Metric Format lines on stdout (Powertools Metrics serialises them). One EMF object holds
-// one dimension set, so metrics are grouped by their dimensions: each group is one line, holding
-// each of its metrics once. Counts are summed first: a snapshot run makes thousands of upstream
-// calls, and one line a call would cost more in log ingestion than the metrics themselves.
+// Embedded Metric Format lines on stdout (emf.ts). One EMF object holds one dimension set, so
+// metrics are grouped by their dimensions: each group is one line, holding each of its metrics
+// once. Counts are summed first: a snapshot run makes thousands of upstream calls, and one line a
+// call would cost more in log ingestion than the metrics themselves.
 
-// Powertools flushes by itself at 100 metrics or 100 values of one metric, and that flush drops the
-// dimensions of what follows; a group never has 100 metrics, and its values are cut below 100.
-const MAX_VALUES_PER_LINE = 99;
-
-interface Group {
-  dimensions: Readonly<Record<string, string>>;
+interface Group extends EmfGroup {
   values: Map<MetricName, number[]>;
   metadata: Record<string, string>;
 }
@@ -22,15 +17,12 @@ interface Group {
 const groupKey = (dimensions: Readonly<Record<string, string>>): string => JSON.stringify(Object.entries(dimensions).sort(([a], [b]) => (a < b ? -1 : 1)));
 
 export class MetricsRecorder {
-  private sink: Metrics | undefined;
   private namespace = DEFAULT_METRICS_NAMESPACE;
   private readonly groups = new Map<string, Group>();
 
   /** Set by each function's composition root, from its configuration. */
   configure(config: MetricsConfig): void {
-    if (config.namespace === this.namespace && this.sink) return;
     this.namespace = config.namespace;
-    this.sink = undefined;
   }
 
   add<M extends MetricName>(metric: M, value: number, dimensions: MetricDimensions[M]): void {
@@ -56,12 +48,10 @@ export class MetricsRecorder {
     const groups = [...this.groups.values()];
     this.groups.clear();
     try {
-      const sink = this.sinkNow();
-      for (const group of groups) this.write(sink, group);
+      const timestamp = Date.now();
+      // One write per line, as CloudWatch Logs takes one log event per line of stdout.
+      for (const group of groups) for (const line of emfLines(this.namespace, group, timestamp)) process.stdout.write(`${line}\n`);
     } catch (error) {
-      this.sink?.clearDimensions();
-      this.sink?.clearMetrics();
-      this.sink?.clearMetadata();
       log.warn('metrics could not be written', { error });
     }
   }
@@ -80,31 +70,6 @@ export class MetricsRecorder {
       this.groups.set(key, group);
     }
     return group;
-  }
-
-  private write(sink: Metrics, group: Group): void {
-    for (let offset = 0; ; offset += MAX_VALUES_PER_LINE) {
-      let any = false;
-      for (const [name, value] of Object.entries(group.dimensions)) sink.addDimension(name, value);
-      for (const [name, value] of Object.entries(group.metadata)) sink.addMetadata(name, value);
-      for (const [metric, values] of group.values) {
-        for (const value of values.slice(offset, offset + MAX_VALUES_PER_LINE)) {
-          sink.addMetric(metric, MetricUnit[METRIC_UNITS[metric].unit], value);
-          any = true;
-        }
-      }
-      if (!any) {
-        sink.clearDimensions();
-        sink.clearMetadata();
-        return;
-      }
-      sink.publishStoredMetrics();
-    }
-  }
-
-  private sinkNow(): Metrics {
-    this.sink ??= new Metrics({ namespace: this.namespace, serviceName: SERVICE });
-    return this.sink;
   }
 }
 

@@ -41,7 +41,7 @@ test('counts are summed per dimension set; each set is one valid line, in the na
   ]);
 });
 
-test('latencies keep every value, cut into lines of at most 99 values that all keep their dimensions', async () => {
+test('latencies keep every value, cut into lines of at most 100 values that all keep their dimensions', async () => {
   const recorder = new MetricsRecorder();
   const { stdout } = await capturingStdout(async () => {
     for (let i = 0; i < 150; i += 1) recorder.add(Metric.Latency, i, { route: 'GET /v1/tracking' });
@@ -50,9 +50,9 @@ test('latencies keep every value, cut into lines of at most 99 values that all k
   });
   const metrics = emfMetrics(stdout);
   expect(metrics.map((entry) => [entry.name, entry.dimensions.route, Array.isArray(entry.value) ? entry.value.length : entry.value])).toEqual([
-    ['Latency', 'GET /v1/tracking', 99],
+    ['Latency', 'GET /v1/tracking', 100],
     ['Requests', 'GET /v1/tracking', 150],
-    ['Latency', 'GET /v1/tracking', 51],
+    ['Latency', 'GET /v1/tracking', 50],
   ]);
   expect(metrics[0]?.namespace).toBe('Livegate');
 });
