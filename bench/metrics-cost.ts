@@ -105,8 +105,9 @@ export const metricsCost = async (
     powertools: path.join(dir, 'powertools.mjs'),
   };
   for (const variant of Object.keys(bundles) as MetricsVariant[]) {
+    const options = packagedOptions();
     const swap = variant === 'shipped' ? [] : [swappingRecorder(RECORDER_SWAPS[variant])];
-    await build({ ...packagedOptions(), entryPoints: [path.resolve(entry)], outfile: bundles[variant], plugins: swap });
+    await build({ ...options, entryPoints: [path.resolve(entry)], outfile: bundles[variant], plugins: [...swap, ...(options.plugins ?? [])] });
   }
   progress(`metrics: cold starts, ${runs} rounds of 4 fresh processes ...`);
   const measured = await measureColdStarts(

@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -37,8 +38,22 @@ export const TRANSPORTS: TransportVariant[] = [
 /** The esbuild options `serverless package` uses (serverless.yml, custom.esbuild), so variant bundles match the shipped ones. */
 export const packagedOptions = (): BuildOptions => {
   const config = loadYaml(readFileSync('serverless.yml', 'utf8')) as { custom: { esbuild: Record<string, any> } };
-  const { bundle, minify, sourcemap, target, platform, format, mainFields, banner, alias } = config.custom.esbuild;
-  return { bundle, minify, sourcemap, target, platform, format, mainFields, banner, alias, absWorkingDir: process.cwd(), logLevel: 'error' };
+  const { bundle, minify, sourcemap, target, platform, format, mainFields, banner, alias, plugins } = config.custom.esbuild;
+  const packagedPlugins = createRequire(import.meta.url)(path.resolve(plugins)) as Plugin[];
+  return {
+    bundle,
+    minify,
+    sourcemap,
+    target,
+    platform,
+    format,
+    mainFields,
+    banner,
+    alias,
+    plugins: [...packagedPlugins],
+    absWorkingDir: process.cwd(),
+    logLevel: 'error',
+  };
 };
 
 /** Resolves lib/upstream/http.ts's `./transport.ts` to the variant instead. */
@@ -53,7 +68,8 @@ const swapTransport = (file: string): Plugin => ({
 const slug = (name: string) => name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
 
 export const buildWithTransport = async (entry: string, outfile: string, variant: TransportVariant): Promise<string> => {
-  await build({ ...packagedOptions(), entryPoints: [path.resolve(entry)], outfile, plugins: [swapTransport(variant.file)] });
+  const options = packagedOptions();
+  await build({ ...options, entryPoints: [path.resolve(entry)], outfile, plugins: [swapTransport(variant.file), ...(options.plugins ?? [])] });
   return outfile;
 };
 

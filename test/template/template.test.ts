@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { DASHBOARD_FILES } from '#lib/dashboard/site.ts';
 import { ROUTES } from '#lib/http/routes.ts';
@@ -242,6 +243,19 @@ describe('packaged CloudFormation template', () => {
       // The SDK's user agent names it in every client it builds.
       expect({ zip, sdk: text.includes('aws-sdk-js') }).toEqual({ zip, sdk: usesTable });
     }
+  });
+
+  test('no bundle takes node:crypto, node:timers or node:http with an ES import (it would load their lazy exports)', () => {
+    const { WITHOUT_LAZY_EXPORTS } = createRequire(import.meta.url)('../../deploy/esbuild-plugins.cjs') as { WITHOUT_LAZY_EXPORTS: string[] };
+    const esImport = new RegExp(`(^|[;\\s])import\\s*(\\{[^}]*\\}|[\\w$*\\s,]+)\\s*from\\s*["'](node:)?(${WITHOUT_LAZY_EXPORTS.join('|')})["']`, 'g');
+    const offending = functions().flatMap(([name]) => {
+      const zip = `${name[0]?.toLowerCase()}${name.slice(1).replace(/LambdaFunction$/, '')}`;
+      const text = execFileSync('unzip', ['-p', path.join(service.dir, `${zip}.zip`)], { maxBuffer: 64 * 1024 * 1024 }).toString('utf8');
+      return [...text.matchAll(esImport)].map((match) => `${zip}: ${match[0].trim()}`);
+    });
+    expect(offending).toEqual([]);
+    // The pattern does find such an import: the banner's own import of node:module has the same shape.
+    expect('import{createRequire as r}from"node:crypto";').toMatch(new RegExp(esImport.source));
   });
 
   test('bundles carry no local demo secret', () => {
