@@ -31,8 +31,10 @@ const swappingRecorder = (replacement: string): Plugin => ({
   name: 'swap-recorder',
   setup(esbuild) {
     const metricsDir = path.dirname(RECORDER);
+    // The replacement may build on the shipped recorder: its own import of it is left alone.
     esbuild.onResolve({ filter: /recorder\.ts$/ }, (args) =>
-      args.path === '#lib/metrics/recorder.ts' || (args.path === './recorder.ts' && path.resolve(args.resolveDir) === metricsDir)
+      args.importer !== path.resolve(replacement) &&
+      (args.path === '#lib/metrics/recorder.ts' || (args.path === './recorder.ts' && path.resolve(args.resolveDir) === metricsDir))
         ? { path: path.resolve(replacement) }
         : undefined,
     );

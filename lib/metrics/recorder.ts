@@ -14,11 +14,25 @@ interface Group extends EmfGroup {
   metadata: Record<string, string>;
 }
 
+/** Writes one flush's groups; throws if it cannot. */
+export type MetricsSink = (namespace: string, groups: readonly EmfGroup[]) => void;
+
+/** EMF on stdout, one write per line: CloudWatch Logs takes one log event per line of stdout. */
+const emfOnStdout: MetricsSink = (namespace, groups) => {
+  const timestamp = Date.now();
+  for (const group of groups) for (const line of emfLines(namespace, group, timestamp)) process.stdout.write(`${line}\n`);
+};
+
 const groupKey = (dimensions: Readonly<Record<string, string>>): string => JSON.stringify(Object.entries(dimensions).sort(([a], [b]) => (a < b ? -1 : 1)));
 
 export class MetricsRecorder {
   private namespace = DEFAULT_METRICS_NAMESPACE;
   private readonly groups = new Map<string, Group>();
+  private readonly sink: MetricsSink;
+
+  constructor(sink: MetricsSink = emfOnStdout) {
+    this.sink = sink;
+  }
 
   /** Set by each function's composition root, from its configuration. */
   configure(config: MetricsConfig): void {
@@ -48,9 +62,7 @@ export class MetricsRecorder {
     const groups = [...this.groups.values()];
     this.groups.clear();
     try {
-      const timestamp = Date.now();
-      // One write per line, as CloudWatch Logs takes one log event per line of stdout.
-      for (const group of groups) for (const line of emfLines(this.namespace, group, timestamp)) process.stdout.write(`${line}\n`);
+      this.sink(this.namespace, groups);
     } catch (error) {
       log.warn('metrics could not be written', { error });
     }
