@@ -41,7 +41,11 @@ const powertoolsLines = (group: EmfGroup): string[] => {
 // empty (which both writers leave out).
 const dimensionName = fc.constantFrom('route', 'upstream', 'api', 'kind', 'code', 'reason', 'provider', 'source');
 const metadataName = fc.constantFrom('requestId', 'note', 'tick');
-const text = fc.oneof(fc.constant(''), fc.string({ minLength: 1, maxLength: 40 }));
+// (Values CloudWatch would refuse beyond an empty one are tested on their own below: Powertools kept them.)
+const text = fc.oneof(
+  fc.constant(''),
+  fc.string({ minLength: 1, maxLength: 40 }).filter((value) => /^[\x20-\x7E]*$/.test(value) && /\S/.test(value)),
+);
 // Powertools publishes by itself once a metric holds 100 values, so the comparison stays below.
 const group = fc.record({
   dimensions: fc.dictionary(dimensionName, text, { maxKeys: 4 }),
@@ -98,7 +102,7 @@ test('a dimension value CloudWatch would refuse is left out; metadata never over
   const [line] = emfLines(
     NAMESPACE,
     {
-      dimensions: { route: 'x'.repeat(1025), upstream: 'tencent-im' },
+      dimensions: { route: 'x'.repeat(1025), upstream: 'tencent-im', api: '   ', kind: 'caf\u00e9', code: 'a\tb', reason: 'x'.repeat(1024) },
       metadata: { upstream: 'spoofed', UpstreamCalls: 'spoofed', _aws: 'spoofed' },
       values: new Map([['UpstreamCalls', [3]]]),
     },
@@ -106,8 +110,26 @@ test('a dimension value CloudWatch would refuse is left out; metadata never over
   );
   const blob = JSON.parse(line as string) as EmfBlob;
   checkEmfBlob(blob);
-  expect(blob._aws.CloudWatchMetrics[0]?.Dimensions).toEqual([['service', 'upstream']]);
+  expect(blob._aws.CloudWatchMetrics[0]?.Dimensions).toEqual([['service', 'upstream', 'reason']]);
   expect([blob.upstream, blob.UpstreamCalls, blob.route]).toEqual(['tencent-im', 3, undefined]);
+});
+
+test('values that are not finite numbers are left out, and a metric left with none is not written', () => {
+  const lines = emfLines(
+    NAMESPACE,
+    {
+      dimensions: {},
+      metadata: {},
+      values: new Map([
+        ['Latency', [1, Number.NaN, Number.POSITIVE_INFINITY, 2]],
+        ['Requests', [Number.NaN]],
+      ]),
+    },
+    1,
+  );
+  expect(
+    lines.map((line) => JSON.parse(line) as EmfBlob).map((blob) => [blob._aws.CloudWatchMetrics[0]?.Metrics.map((metric) => metric.Name), blob.Latency]),
+  ).toEqual([[['Latency'], [1, 2]]]);
 });
 
 test('one dimension set can never need more than one line for its metrics (CloudWatch allows 100 a line)', () => {

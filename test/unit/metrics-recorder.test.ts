@@ -56,3 +56,26 @@ test('latencies keep every value, cut into lines of at most 100 values that all 
   ]);
   expect(metrics[0]?.namespace).toBe('Livegate');
 });
+
+test('a sink that fails never fails the invocation: the flush is logged, dropped, and the next one starts clean', () => {
+  const written: string[][] = [];
+  let failing = true;
+  const recorder = new MetricsRecorder((_namespace, groups) => {
+    if (failing) throw new Error('stdout is gone');
+    written.push(groups.flatMap((group) => [...group.values.keys()]));
+  });
+  const warnings: string[] = [];
+  const write = process.stderr.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => warnings.push(String(chunk)) > 0) as typeof process.stderr.write;
+  try {
+    recorder.add(Metric.Requests, 1, { route: 'GET /v1/tracking' });
+    expect(() => recorder.flush()).not.toThrow();
+  } finally {
+    process.stderr.write = write;
+  }
+  expect(warnings.join('')).toContain('metrics could not be written');
+  failing = false;
+  recorder.add(Metric.SnapshotRuns, 1, {});
+  recorder.flush();
+  expect(written).toEqual([['SnapshotRuns']]);
+});
