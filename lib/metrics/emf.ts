@@ -35,13 +35,11 @@ const finite = (values: readonly number[]): readonly number[] => (values.every(N
 export const emfLines = (namespace: string, group: EmfGroup, timestamp: number): string[] => {
   const dimensions: Array<[string, string]> = [['service', SERVICE], ...usableDimensions(group.dimensions).filter(([name]) => name !== 'service')];
   const dimensionNames = dimensions.map(([name]) => name);
-  const lineCount = Math.max(0, ...[...group.values.values()].map((values) => Math.ceil(finite(values).length / MAX_VALUES_PER_METRIC)));
+  const metricValues = [...group.values].map(([metric, values]): [MetricName, readonly number[]] => [metric, finite(values)]);
+  const lineCount = Math.max(0, ...metricValues.map(([, values]) => Math.ceil(values.length / MAX_VALUES_PER_METRIC)));
   const slices = Array.from({ length: lineCount }, (_, line) =>
-    [...group.values]
-      .map(([metric, values]): [MetricName, readonly number[]] => [
-        metric,
-        finite(values).slice(line * MAX_VALUES_PER_METRIC, (line + 1) * MAX_VALUES_PER_METRIC),
-      ])
+    metricValues
+      .map(([metric, values]): [MetricName, readonly number[]] => [metric, values.slice(line * MAX_VALUES_PER_METRIC, (line + 1) * MAX_VALUES_PER_METRIC)])
       .filter(([, values]) => values.length > 0),
   );
   return slices.map((metrics) => {
