@@ -22,11 +22,14 @@ import { warmOverhead } from './warm.ts';
 // `npm run bench`: every figure measured side by side in one run on this machine, printed and
 // written to bench/RESULTS.md. BENCH_SCALE (default 5) shortens the snapshot "minute" and
 // raises the emulator ceiling by that factor; BENCH_SCALE=1 runs the full-size minute.
+// BENCH_COLD_RUNS (default 60) and BENCH_WARM_CALLS (default 10,000) set the samples per figure.
 // BENCH_PARTS (default: all) runs some sections only, e.g. BENCH_PARTS=cold,warm,transports or rollups;
 // RESULTS.md then keeps the other sections from the last run that had them, and says so.
 
 const scale = Number(process.env.BENCH_SCALE ?? 5);
-const coldRuns = Number(process.env.BENCH_COLD_RUNS ?? 20);
+// 60 fresh processes per function: with 20, a function's median moved 3–5 % from run to run, as
+// much as the margins its goal is judged by (bench/ANALYSIS.md, cold start).
+const coldRuns = Number(process.env.BENCH_COLD_RUNS ?? 60);
 const warmCalls = Number(process.env.BENCH_WARM_CALLS ?? 10_000);
 const goal = (met: boolean) => (met ? 'met' : '**missed**');
 

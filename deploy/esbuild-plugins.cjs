@@ -47,5 +47,30 @@ const builtinsWithoutLazyExports = {
   },
 };
 
-module.exports = [builtinsWithoutLazyExports];
+// Packages whose module body only defines functions (and requires built-ins), so a bundle that
+// uses none of their exports may leave them out. esbuild cannot know that of a CommonJS module and
+// keeps its body, and so every bundle that merely reaches one through a shared module ran it at
+// each cold start: the Volcengine functions loaded tls-sig-api-v2 and with it node:zlib
+// (bench/ANALYSIS.md, cold start).
+const SIDE_EFFECT_FREE_PACKAGES = ['tls-sig-api-v2'];
+
+const sideEffectFreePackages = {
+  name: 'side-effect-free-packages',
+  setup(build) {
+    const filter = new RegExp(`^(${SIDE_EFFECT_FREE_PACKAGES.join('|')})(/|$)`);
+    build.onResolve({ filter }, async (args) => {
+      if (args.pluginData?.sideEffectFree) return undefined;
+      const { path, namespace, errors, warnings } = await build.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: { sideEffectFree: true },
+      });
+      return { path, namespace, errors, warnings, sideEffects: false };
+    });
+  },
+};
+
+module.exports = [builtinsWithoutLazyExports, sideEffectFreePackages];
+module.exports.SIDE_EFFECT_FREE_PACKAGES = SIDE_EFFECT_FREE_PACKAGES;
 module.exports.WITHOUT_LAZY_EXPORTS = WITHOUT_LAZY_EXPORTS;

@@ -245,6 +245,15 @@ describe('packaged CloudFormation template', () => {
     }
   });
 
+  test('only the functions that sign a Tencent UserSig carry tls-sig-api-v2 (which loads node:zlib at init)', () => {
+    // What the package's signer writes into every UserSig: no other code in a bundle spells it.
+    const carriers = functions()
+      .map(([name]) => `${name[0]?.toLowerCase()}${name.slice(1).replace(/LambdaFunction$/, '')}`)
+      .filter((zip) => execFileSync('unzip', ['-p', path.join(service.dir, `${zip}.zip`)], { maxBuffer: 64 * 1024 * 1024 }).toString('utf8').includes('TLS.sig'));
+    // The Tencent REST API callers; the Tencent callback reads its token from the Tencent secret but calls nothing.
+    expect(carriers.sort()).toEqual(['groupAdminList', 'groupAdmins', 'groupMembers', 'groupOnlineCount', 'groupOnlineMembers', 'groupTrackingPut', 'snapshot']);
+  });
+
   test('no bundle takes node:crypto, node:timers or node:http with a static ES import (it would load their lazy exports)', () => {
     const { WITHOUT_LAZY_EXPORTS } = createRequire(import.meta.url)('../../deploy/esbuild-plugins.cjs') as { WITHOUT_LAZY_EXPORTS: string[] };
     const modules = WITHOUT_LAZY_EXPORTS.join('|');
