@@ -249,9 +249,21 @@ describe('packaged CloudFormation template', () => {
     // What the package's signer writes into every UserSig: no other code in a bundle spells it.
     const carriers = functions()
       .map(([name]) => `${name[0]?.toLowerCase()}${name.slice(1).replace(/LambdaFunction$/, '')}`)
-      .filter((zip) => execFileSync('unzip', ['-p', path.join(service.dir, `${zip}.zip`)], { maxBuffer: 64 * 1024 * 1024 }).toString('utf8').includes('TLS.sig'));
+      .filter((zip) =>
+        execFileSync('unzip', ['-p', path.join(service.dir, `${zip}.zip`)], { maxBuffer: 64 * 1024 * 1024 })
+          .toString('utf8')
+          .includes('TLS.sig'),
+      );
     // The Tencent REST API callers; the Tencent callback reads its token from the Tencent secret but calls nothing.
-    expect(carriers.sort()).toEqual(['groupAdminList', 'groupAdmins', 'groupMembers', 'groupOnlineCount', 'groupOnlineMembers', 'groupTrackingPut', 'snapshot']);
+    expect(carriers.sort()).toEqual([
+      'groupAdminList',
+      'groupAdmins',
+      'groupMembers',
+      'groupOnlineCount',
+      'groupOnlineMembers',
+      'groupTrackingPut',
+      'snapshot',
+    ]);
   });
 
   test('no bundle takes node:crypto, node:timers or node:http with a static ES import (it would load their lazy exports)', () => {
