@@ -118,7 +118,9 @@ export const createAnswerValidator = (document: Json = buildOpenApiDocument(DEFA
   /** Throws AnswerMismatch when the answer is not what the description says. */
   const check = (answer: ReceivedAnswer): void => {
     const method = answer.method.toUpperCase();
-    const path = answer.pathAndQuery.split('?')[0] as string;
+    // The path as it went on the wire: a client resolves dot segments (`.`, `..`, `%2E`) before
+    // sending, so `/v1/groups/./online-count` reaches the API as `/v1/groups/online-count`.
+    const path = new URL(answer.pathAndQuery, 'http://api.invalid').pathname;
     const response = describedResponse(method, path, answer.status);
     const where = response.where;
     for (const [name, header] of Object.entries((response.object.headers ?? {}) as Json)) {

@@ -150,6 +150,13 @@ describe('the answer validator', () => {
     expect(() => check(answer({ pathAndQuery: '/nowhere', status: 404, ...json(notFound) }))).not.toThrow();
   });
 
+  test('judges the path a client sends: dot segments resolved, as fetch resolves them', () => {
+    // A group ID of `.` or `..` never reaches the online-count route: the catch-all answers what arrives.
+    for (const pathAndQuery of ['/v1/groups/./online-count', '/v1/groups/../online-count', '/v1/groups/%2E/online-count?x=1'])
+      expect(() => check(answer({ pathAndQuery, status: 404, ...json(notFound) }))).not.toThrow();
+    expect(() => check(answer({ pathAndQuery: '/v1/groups/%40TGS%23a6I4ZUUGO/./online-count' }))).not.toThrow();
+  });
+
   test.each([
     ['a field of another type', answer(json({ ...count, onlineCount: '1000' }))],
     ['an undescribed field', answer(json({ ...count, cached: true }))],
