@@ -50,23 +50,27 @@ const builtinsWithoutLazyExports = {
 // Packages whose module body only defines functions (and requires built-ins), so a bundle that
 // uses none of their exports may leave them out. esbuild cannot know that of a CommonJS module and
 // keeps its body, and so every bundle that merely reaches one through a shared module ran it at
-// each cold start: the Volcengine functions loaded tls-sig-api-v2 and with it node:zlib
-// (bench/ANALYSIS.md, cold start).
+// each cold start: nine functions ran tls-sig-api-v2, and the Volcengine function loaded node:zlib
+// for it alone (bench/ANALYSIS.md, cold start).
 const SIDE_EFFECT_FREE_PACKAGES = ['tls-sig-api-v2'];
 
 const sideEffectFreePackages = {
   name: 'side-effect-free-packages',
   setup(build) {
-    const filter = new RegExp(`^(${SIDE_EFFECT_FREE_PACKAGES.join('|')})(/|$)`);
+    const names = SIDE_EFFECT_FREE_PACKAGES.map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    const filter = new RegExp(`^(${names.join('|')})(/|$)`);
     build.onResolve({ filter }, async (args) => {
+      // Resolved as esbuild would (the flag keeps this callback out of it), then only marked.
       if (args.pluginData?.sideEffectFree) return undefined;
-      const { path, namespace, errors, warnings } = await build.resolve(args.path, {
+      const resolved = await build.resolve(args.path, {
         kind: args.kind,
         importer: args.importer,
+        namespace: args.namespace,
         resolveDir: args.resolveDir,
+        with: args.with,
         pluginData: { sideEffectFree: true },
       });
-      return { path, namespace, errors, warnings, sideEffects: false };
+      return { ...resolved, pluginData: undefined, sideEffects: false };
     });
   },
 };

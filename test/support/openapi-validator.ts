@@ -120,7 +120,7 @@ export const createAnswerValidator = (document: Json = buildOpenApiDocument(DEFA
     const method = answer.method.toUpperCase();
     // The path as it went on the wire: a client resolves dot segments (`.`, `..`, `%2E`) before
     // sending, so `/v1/groups/./online-count` reaches the API as `/v1/groups/online-count`.
-    const path = new URL(answer.pathAndQuery, 'http://api.invalid').pathname;
+    const path = new URL(`http://api.invalid${answer.pathAndQuery}`).pathname;
     const response = describedResponse(method, path, answer.status);
     const where = response.where;
     for (const [name, header] of Object.entries((response.object.headers ?? {}) as Json)) {

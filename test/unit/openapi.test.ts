@@ -152,7 +152,7 @@ describe('the answer validator', () => {
 
   test('judges the path a client sends: dot segments resolved, as fetch resolves them', () => {
     // A group ID of `.` or `..` never reaches the online-count route: the catch-all answers what arrives.
-    for (const pathAndQuery of ['/v1/groups/./online-count', '/v1/groups/../online-count', '/v1/groups/%2E/online-count?x=1'])
+    for (const pathAndQuery of ['/v1/groups/./online-count', '/v1/groups/../online-count', '/v1/groups/%2E/online-count?x=1', '//v1/groups/./online-count'])
       expect(() => check(answer({ pathAndQuery, status: 404, ...json(notFound) }))).not.toThrow();
     expect(() => check(answer({ pathAndQuery: '/v1/groups/%40TGS%23a6I4ZUUGO/./online-count' }))).not.toThrow();
   });
