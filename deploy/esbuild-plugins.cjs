@@ -76,5 +76,4 @@ const sideEffectFreePackages = {
 };
 
 module.exports = [builtinsWithoutLazyExports, sideEffectFreePackages];
-module.exports.SIDE_EFFECT_FREE_PACKAGES = SIDE_EFFECT_FREE_PACKAGES;
 module.exports.WITHOUT_LAZY_EXPORTS = WITHOUT_LAZY_EXPORTS;
