@@ -19,6 +19,11 @@ beforeAll(() => {
 const demoCallbackSecrets = (): string[] => [DEMO_CREDENTIALS.tencent.callbackToken, DEMO_CREDENTIALS.volc.callbackSecret];
 
 const functions = () => resourcesOfType(service, 'AWS::Lambda::Function');
+/** The zip `serverless package` writes for a function resource (`GroupOnlineCountLambdaFunction` → `groupOnlineCount`). */
+const zipOf = (resourceName: string): string => `${resourceName[0]?.toLowerCase()}${resourceName.slice(1).replace(/LambdaFunction$/, '')}`;
+/** Everything a function's zip holds, as text: its bundle. */
+const bundleText = (zip: string): string =>
+  execFileSync('unzip', ['-p', path.join(service.dir, `${zip}.zip`)], { maxBuffer: 64 * 1024 * 1024 }).toString('utf8');
 const roleOf = (fn: { Properties: any }): string => fn.Properties.Role['Fn::GetAtt'][0];
 const secretsReadableBy = (roleName: string): unknown[] =>
   roleStatements(service, roleName)
@@ -221,7 +226,7 @@ describe('packaged CloudFormation template', () => {
       .trim()
       .split('\n');
     expect(listing.filter((file) => !file.endsWith('/'))).toEqual(['handlers/dashboard.mjs']);
-    const bundle = execFileSync('unzip', ['-p', path.join(service.dir, 'dashboard.zip')], { maxBuffer: 64 * 1024 * 1024 }).toString('utf8');
+    const bundle = bundleText('dashboard');
     for (const file of Object.values(DASHBOARD_FILES)) {
       // Inlined as a string literal: a distinctive line of each file is in the bundle, escaped as esbuild writes it.
       const line = readFileSync(file.source, 'utf8')
@@ -236,8 +241,8 @@ describe('packaged CloudFormation template', () => {
 
   test('only the functions that use a table carry the AWS SDK (its DynamoDB client): secrets are read without it', () => {
     for (const [name, fn] of functions()) {
-      const zip = `${name[0]?.toLowerCase()}${name.slice(1).replace(/LambdaFunction$/, '')}`;
-      const text = execFileSync('unzip', ['-p', path.join(service.dir, `${zip}.zip`)], { maxBuffer: 64 * 1024 * 1024 }).toString('utf8');
+      const zip = zipOf(name);
+      const text = bundleText(zip);
       const variables = Object.keys(fn.Properties.Environment?.Variables ?? {});
       const usesTable = variables.includes('SNAPSHOT_TABLE') || variables.includes('TRACKING_TABLE');
       // The SDK's user agent names it in every client it builds.
@@ -248,12 +253,8 @@ describe('packaged CloudFormation template', () => {
   test('only the functions that sign a Tencent UserSig carry tls-sig-api-v2 (which loads node:zlib at init)', () => {
     // What the package's signer writes into every UserSig: no other code in a bundle spells it.
     const carriers = functions()
-      .map(([name]) => `${name[0]?.toLowerCase()}${name.slice(1).replace(/LambdaFunction$/, '')}`)
-      .filter((zip) =>
-        execFileSync('unzip', ['-p', path.join(service.dir, `${zip}.zip`)], { maxBuffer: 64 * 1024 * 1024 })
-          .toString('utf8')
-          .includes('TLS.sig'),
-      );
+      .map(([name]) => zipOf(name))
+      .filter((zip) => bundleText(zip).includes('TLS.sig'));
     // The Tencent REST API callers; the Tencent callback reads its token from the Tencent secret but calls nothing.
     expect(carriers.sort()).toEqual([
       'groupAdminList',
@@ -287,20 +288,17 @@ describe('packaged CloudFormation template', () => {
       expect({ code, found: found(code) }).toEqual({ code, found: false });
 
     const offending = functions().flatMap(([name]) => {
-      const zip = `${name[0]?.toLowerCase()}${name.slice(1).replace(/LambdaFunction$/, '')}`;
-      const text = execFileSync('unzip', ['-p', path.join(service.dir, `${zip}.zip`)], { maxBuffer: 64 * 1024 * 1024 }).toString('utf8');
-      return [...text.matchAll(staticImport)].map((match) => `${zip}: ${match[0].trim()}`);
+      const zip = zipOf(name);
+      return [...bundleText(zip).matchAll(staticImport)].map((match) => `${zip}: ${match[0].trim()}`);
     });
     expect(offending).toEqual([]);
   });
 
   test('bundles carry no local demo secret', () => {
-    const zips = functions()
-      .map(([name]) => name.replace(/LambdaFunction$/, ''))
-      .map((name) => `${name[0]?.toLowerCase()}${name.slice(1)}`);
+    const zips = functions().map(([name]) => zipOf(name));
     expect(zips).toHaveLength(19);
     for (const zip of zips) {
-      const text = execFileSync('unzip', ['-p', path.join(service.dir, `${zip}.zip`)], { maxBuffer: 64 * 1024 * 1024 }).toString('utf8');
+      const text = bundleText(zip);
       expect(text.length).toBeGreaterThan(1000);
       for (const secret of [DEMO_CREDENTIALS.tencent.secretKey, DEMO_CREDENTIALS.volc.secretAccessKey, ...demoCallbackSecrets()])
         expect(text).not.toContain(secret);
